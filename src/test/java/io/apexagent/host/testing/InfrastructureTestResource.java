@@ -1,0 +1,27 @@
+package io.apexagent.host.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Points every {@code @QuarkusTest} of the suite at the real servers of {@link TestInfrastructure}.
+ * Declared once, unrestricted, so all test classes share one application boot.
+ */
+@QuarkusTestResource(value = InfrastructureTestResource.class, restrictToAnnotatedClass = false)
+public class InfrastructureTestResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(TestInfrastructure.get().hostConfig());
+        config.put("apex.node-id", "test-node");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // The servers outlive one application boot; TestInfrastructure stops them when the JVM exits.
+    }
+}
