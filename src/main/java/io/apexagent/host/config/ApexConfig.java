@@ -2,6 +2,7 @@ package io.apexagent.host.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -31,10 +32,86 @@ public interface ApexConfig {
         Duration infrastructureWait();
     }
 
-    /** Plugin discovery. */
+    /** Operator-supplied settings per plugin: {@code apex.plugin-config."<id>".<key>=<value>}. */
+    Map<String, Map<String, String>> pluginConfig();
+
+    /** Plugin discovery, loading and calls. */
     interface Plugins {
         /** Directories scanned for plugin folders ({@code <dir>/<id>/manifest.json}). */
         @WithDefault("plugins")
         List<String> dirs();
+
+        /** Root of the plugins' private data directories ({@code <data-dir>/<id>}). */
+        @WithDefault("plugin-data")
+        String dataDir();
+
+        /** Where compiled {@code .java} plugins are cached by content hash. */
+        @WithDefault("plugin-data/.compiled")
+        String compileCacheDir();
+
+        /** Load and start every plugin whose manifest says {@code default_enabled} at start-up. */
+        @WithDefault("true")
+        boolean startOnBoot();
+
+        /** Pinned versions: {@code apex.plugins.pinned."<id>"=1.2.0} (otherwise the highest compatible). */
+        Map<String, String> pinned();
+
+        /** Time limit of an action when the manifest gives none. */
+        @WithDefault("30s")
+        Duration defaultTimeout();
+
+        /** Concurrent calls per plugin when the manifest gives no {@code limits.max_concurrency}. */
+        @WithDefault("8")
+        int defaultMaxConcurrency();
+
+        /** Calls that may wait for a busy plugin's worker before getting a "busy" error. */
+        @WithDefault("256")
+        int queueSize();
+
+        /** How long a stop or reload waits for in-flight calls before interrupting them. */
+        @WithDefault("30s")
+        Duration drainTimeout();
+
+        /** Time limit of a plugin's initialize and shutdown. */
+        @WithDefault("30s")
+        Duration initializeTimeout();
+
+        /** Attempts of initialize when it fails with a transient error. */
+        @WithDefault("3")
+        int initializeAttempts();
+
+        /** First pause between initialize attempts; doubles each time. */
+        @WithDefault("200ms")
+        Duration initializeBackoff();
+
+        /** Background recovery of plugins that failed to load or initialize. */
+        Recovery recovery();
+
+        /** Watch the plugin directories and pick up added, changed and removed plugins. */
+        @WithDefault("false")
+        boolean watch();
+
+        /** Quiet time before a burst of file changes is acted upon. */
+        @WithDefault("500ms")
+        Duration watchDebounce();
+    }
+
+    /** Background recovery of failed plugins. */
+    interface Recovery {
+        /** Retry failed loads at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** First pause before a retry; doubles each time up to {@link #maxBackoff()}. */
+        @WithDefault("10s")
+        Duration initialBackoff();
+
+        /** Longest pause between retries. */
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /** Retries before the plugin stays Failed until an operator acts. */
+        @WithDefault("5")
+        int maxAttempts();
     }
 }

@@ -1,0 +1,103 @@
+package io.apexagent.host.api;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import io.apexagent.host.plugin.ActionResult;
+import io.apexagent.host.plugin.PluginManager;
+import io.apexagent.host.plugin.PluginSnapshot;
+import io.apexagent.plugin.ActionChunk;
+import io.apexagent.plugin.PluginLifecycleException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** Plugins over HTTP: the registry, lifecycle operations and action calls. */
+@Path("/plugins")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "plugins")
+public class PluginResource {
+
+    private final PluginManager plugins;
+
+    PluginResource(PluginManager plugins) {
+        this.plugins = plugins;
+    }
+
+    @GET
+    @Operation(summary = "Every known plugin with its state")
+    public List<PluginView> list() {
+        return plugins.list().stream().map(PluginView::of).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One plugin: versions, state, reason, permissions, dependencies, actions")
+    public PluginView get(@PathParam("id") String id) {
+        return PluginView.of(plugins.get(id));
+    }
+
+    @POST
+    @Path("/rescan")
+    @Operation(summary = "Scan the plugin directories again")
+    public Uni<List<PluginView>> rescan() {
+        return plugins.rescan().map(list -> list.stream().map(PluginView::of).toList());
+    }
+
+    @POST
+    @Path("/{id}/{operation: load|start|pause|resume|stop|reload|unload}")
+    @Operation(summary = "Apply a lifecycle operation (load, start, pause, resume, stop, reload, unload)")
+    public Uni<PluginView> operate(@PathParam("id") String id, @PathParam("operation") String operation) {
+        String reason = operation + " requested over REST";
+        Uni<PluginSnapshot> result = switch (operation) {
+            case "load" -> plugins.load(id, reason);
+            case "start" -> plugins.start(id, reason);
+            case "pause" -> plugins.pause(id, reason);
+            case "resume" -> plugins.resume(id, reason);
+            case "stop" -> plugins.stop(id, reason);
+            case "reload" -> plugins.reload(id, reason);
+            case "unload" -> plugins.unload(id, reason);
+            default -> Uni.createFrom().failure(new PluginLifecycleException(id, "unknown operation " + operation, null));
+        };
+        return result.map(PluginView::of);
+    }
+
+    @GET
+    @Path("/{id}/actions")
+    @Operation(summary = "The actions of a plugin with their schemas")
+    public List<ActionView> actions(@PathParam("id") String id) {
+        PluginSnapshot s = plugins.get(id);
+        return s.manifest() == null ? List.of() : s.manifest().actions().stream().map(ActionView::of).toList();
+    }
+
+    @POST
+    @Path("/{id}/actions/{action}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run an action: JSON parameters in, JSON result out")
+    public Uni<ActionResult> execute(@PathParam("id") String id, @PathParam("action") String action,
+            Map<String, Object> params) {
+        return plugins.execute(id, action, params);
+    }
+
+    @POST
+    @Path("/{id}/actions/{action}/stream")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run a streaming action; each chunk is one Server-Sent Event")
+    public Multi<ActionChunk> stream(@PathParam("id") String id, @PathParam("action") String action,
+            Map<String, Object> params) {
+        return plugins.stream(id, action, params);
+    }
+}

@@ -1,0 +1,225 @@
+package io.apexagent.host.plugin;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.apexagent.host.config.ApexConfig;
+import io.apexagent.host.config.NodeIdentity;
+import io.apexagent.host.events.HostEventBus;
+import io.apexagent.host.events.PluginErrorEvent;
+import io.apexagent.host.events.PluginEventHub;
+import io.apexagent.host.plugin.context.HostPluginContext;
+import io.apexagent.host.plugin.lifecycle.PluginState;
+import io.apexagent.host.plugin.runtime.ActionDispatcher;
+import io.apexagent.host.plugin.runtime.ManagedPlugin;
+import io.apexagent.plugin.ActionChunk;
+import io.apexagent.plugin.PluginDependencyException;
+import io.apexagent.plugin.PluginUnavailableException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vault.VaultKVSecretReactiveEngine;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one facade over plugins: registry queries, lifecycle operations and action dispatch.
+ * Lifecycle operations are serialized on one lifecycle thread (they load code and wait for plugins);
+ * action calls never touch that thread: they run on each plugin's own workers. Thread-safe.
+ */
+@ApplicationScoped
+public class PluginManager {
+
+    @Inject
+    ApexConfig config;
+
+    @Inject
+    NodeIdentity node;
+
+    @Inject
+    HostEventBus bus;
+
+    @Inject
+    PluginEventHub hub;
+
+    @Inject
+    VaultKVSecretReactiveEngine vault;
+
+    @Inject
+    ObjectMapper json;
+
+    private final ExecutorService lifecycleThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "plugin-lifecycle");
+        t.setDaemon(true);
+        return t;
+    });
+    private PluginRegistry registry;
+    private ActionDispatcher dispatcher;
+
+    void onStart(@Observes @Priority(50) StartupEvent event) {
+        PluginFactory factory = new PluginFactory(config, node.nodeId(), bus::publishLifecycle, bus::publishError,
+                new HostPluginContext.Services(bus, hub, vault, new DependencyCallsImpl()));
+        registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError);
+        dispatcher = new ActionDispatcher(json, config.plugins().defaultTimeout());
+        // Start-up waits for the initial load so that "ready" means the plugins are there.
+        onLifecycleThread(() -> registry.rescan(config.plugins().startOnBoot())).await().indefinitely();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (registry != null) {
+            onLifecycleThread(() -> {
+                registry.stopAll("host shutting down");
+                return null;
+            }).await().atMost(config.plugins().drainTimeout().plusSeconds(10));
+        }
+        lifecycleThread.shutdown();
+    }
+
+    // --- queries ---------------------------------------------------------------------------------
+
+    /** @return every known plugin, by id */
+    public List<PluginSnapshot> list() {
+        return registry.snapshots().stream().sorted(Comparator.comparing(PluginSnapshot::id)).toList();
+    }
+
+    /** @return one plugin, or {@link PluginNotFoundException} */
+    public PluginSnapshot get(String id) {
+        return registry.snapshot(id);
+    }
+
+    // --- lifecycle operations (serialized) ------------------------------------------------------
+
+    public Uni<PluginSnapshot> load(String id, String reason) {
+        return operation(id, () -> registry.load(id, reason));
+    }
+
+    public Uni<PluginSnapshot> start(String id, String reason) {
+        return operation(id, () -> registry.start(id, reason));
+    }
+
+    public Uni<PluginSnapshot> pause(String id, String reason) {
+        return operation(id, () -> registry.pause(id, reason));
+    }
+
+    public Uni<PluginSnapshot> resume(String id, String reason) {
+        return operation(id, () -> registry.resume(id, reason));
+    }
+
+    public Uni<PluginSnapshot> stop(String id, String reason) {
+        return operation(id, () -> registry.stop(id, reason));
+    }
+
+    public Uni<PluginSnapshot> reload(String id, String reason) {
+        return operation(id, () -> registry.reload(id, reason));
+    }
+
+    public Uni<PluginSnapshot> unload(String id, String reason) {
+        return operation(id, () -> registry.unload(id, reason));
+    }
+
+    /** Scans the plugin directories again: new plugins appear, changed ones can be reloaded. */
+    public Uni<List<PluginSnapshot>> rescan() {
+        return onLifecycleThread(() -> {
+            registry.rescan(config.plugins().startOnBoot());
+            return list();
+        });
+    }
+
+    // --- actions ---------------------------------------------------------------------------------
+
+    /** Runs a non-streaming action on the serving version of a plugin. */
+    public Uni<ActionResult> execute(String pluginId, String action, Map<String, Object> maybeParams) {
+        Map<String, Object> params = maybeParams == null ? Map.of() : maybeParams;
+        return Uni.createFrom().deferred(() -> {
+            ManagedPlugin plugin = admitChecked(pluginId, action, params, false);
+            return dispatcher.execute(plugin, action, params)
+                    .map(result -> new ActionResult(pluginId, plugin.version(), action, result));
+        }).onFailure().invoke(e -> reportError(pluginId, action, e));
+    }
+
+    /** Streams a streaming action of the serving version of a plugin. */
+    public Multi<ActionChunk> stream(String pluginId, String action, Map<String, Object> maybeParams) {
+        Map<String, Object> params = maybeParams == null ? Map.of() : maybeParams;
+        return Multi.createFrom().deferred(() -> {
+            ManagedPlugin plugin = admitChecked(pluginId, action, params, true);
+            return dispatcher.stream(plugin, action, params);
+        }).onFailure().invoke(e -> reportError(pluginId, action, e));
+    }
+
+    private ManagedPlugin admitChecked(String pluginId, String action, Map<String, Object> params, boolean streaming) {
+        ManagedPlugin admitted = registry.admit(pluginId);
+        try {
+            dispatcher.check(admitted, action, params, streaming);
+            return admitted;
+        } catch (RuntimeException e) {
+            admitted.calls().exit();
+            throw e;
+        }
+    }
+
+    private void reportError(String pluginId, String action, Throwable e) {
+        String type = e instanceof io.apexagent.plugin.PluginException pe ? pe.errorType() : "internal";
+        bus.publishError(new PluginErrorEvent(pluginId, registry.versionOf(pluginId), type, action, e.getMessage(),
+                node.nodeId(), java.time.Instant.now()));
+    }
+
+    private Uni<PluginSnapshot> operation(String id, java.util.function.Supplier<PluginSnapshot> op) {
+        return onLifecycleThread(op::get);
+    }
+
+    private <T> Uni<T> onLifecycleThread(java.util.concurrent.Callable<T> op) {
+        return Uni.createFrom().item(() -> {
+            try {
+                return op.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).runSubscriptionOn(lifecycleThread);
+    }
+
+    /** Inter-plugin calls: allowed only to declared dependencies. */
+    private final class DependencyCallsImpl implements HostPluginContext.DependencyCalls {
+        @Override
+        public Uni<Object> invoke(String callerId, String pluginId, String action, Map<String, Object> params) {
+            requireDeclared(callerId, pluginId);
+            return execute(pluginId, action, params).map(ActionResult::result);
+        }
+
+        @Override
+        public Multi<ActionChunk> stream(String callerId, String pluginId, String action, Map<String, Object> params) {
+            requireDeclared(callerId, pluginId);
+            return PluginManager.this.stream(pluginId, action, params);
+        }
+
+        private void requireDeclared(String callerId, String pluginId) {
+            if (!registry.declaresDependency(callerId, pluginId)) {
+                throw new io.apexagent.plugin.PluginSecurityException(callerId, "plugin " + callerId + " may not call "
+                        + pluginId + ": it is not declared in manifest.json dependencies.plugins", null);
+            }
+        }
+    }
+
+    /** @return the state of a plugin, for health checks */
+    public boolean anyFailed() {
+        return registry != null && registry.snapshots().stream().anyMatch(s -> s.state() == PluginState.FAILED);
+    }
+
+    static PluginUnavailableException unavailable(String id, String why) {
+        return new PluginUnavailableException(id, "plugin " + id + " cannot serve: " + why, null);
+    }
+
+    static PluginDependencyException dependency(String id, String why) {
+        return new PluginDependencyException(id, why, null);
+    }
+}

@@ -1,0 +1,142 @@
+package io.apexagent.host.plugin.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.apexagent.host.plugin.InvalidActionParametersException;
+import io.apexagent.host.plugin.discovery.PluginManifest;
+import io.apexagent.host.plugin.loader.LoaderSwap;
+import io.apexagent.plugin.ActionChunk;
+import io.apexagent.plugin.PluginActionNotFoundException;
+import io.apexagent.plugin.PluginException;
+import io.apexagent.plugin.PluginExecutionException;
+import io.apexagent.plugin.PluginTimeoutException;
+import io.apexagent.plugin.StreamingPlugin;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Runs one action call on one plugin version as a pipeline of small steps: check the action → validate
+ * parameters → run on the plugin's workers with its class loader current → time limit → validate the
+ * result → translate errors. The caller has already admitted the call ({@link InFlightCalls#tryEnter()});
+ * the dispatcher releases it when the call ends, however it ends. Stateless and thread-safe.
+ */
+public final class ActionDispatcher {
+
+    private final ObjectMapper json;
+    private final Duration defaultTimeout;
+
+    public ActionDispatcher(ObjectMapper json, Duration defaultTimeout) {
+        this.json = json;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /** Validates a call before it is admitted: the action exists, streams if asked to, and params match. */
+    public PluginManifest.Action check(ManagedPlugin plugin, String action, Map<String, Object> params, boolean streaming) {
+        PluginManifest.Action declared = plugin.manifest().action(action).orElseThrow(
+                () -> new PluginActionNotFoundException(plugin.id(), "plugin " + plugin.id() + " " + plugin.version()
+                        + " has no action '" + action + "'; its actions: " + actionNames(plugin), null));
+        if (streaming && !declared.streamingSupported()) {
+            throw new PluginActionNotFoundException(plugin.id(), "action " + plugin.id() + "." + action
+                    + " does not stream (streaming_supported is false); call it without /stream", null);
+        }
+        List<String> problems = plugin.schemas().checkParameters(action, json.valueToTree(params));
+        if (!problems.isEmpty()) {
+            throw new InvalidActionParametersException(plugin.id(),
+                    "parameters of " + plugin.id() + "." + action + " do not match its parameters_schema", problems);
+        }
+        return declared;
+    }
+
+    /** Runs a non-streaming action; a streaming-only action is collected into a list of chunk data. */
+    public Uni<Object> execute(ManagedPlugin plugin, String action, Map<String, Object> params) {
+        Uni<Object> call = Uni.createFrom().deferred(() -> inLoader(plugin,
+                () -> plugin.instance().executeAction(action, params)));
+        return call
+                .runSubscriptionOn(plugin.workers())
+                .ifNoItem().after(timeoutOf(plugin)).failWith(() -> timeout(plugin, action))
+                .invoke(result -> checkResult(plugin, action, result))
+                .onFailure().transform(e -> translate(plugin, action, e))
+                .onTermination().invoke(plugin.calls()::exit);
+    }
+
+    /** Streams a streaming action's chunks with backpressure. */
+    public Multi<ActionChunk> stream(ManagedPlugin plugin, String action, Map<String, Object> params) {
+        if (!(plugin.instance() instanceof StreamingPlugin streaming)) {
+            plugin.calls().exit();
+            return Multi.createFrom().failure(new PluginExecutionException(plugin.id(), "plugin " + plugin.id()
+                    + " declares streaming action '" + action + "' but does not implement StreamingPlugin", null));
+        }
+        Multi<ActionChunk> chunks = Multi.createFrom().deferred(() -> inLoader(plugin,
+                () -> streaming.streamAction(action, params)));
+        return chunks
+                .runSubscriptionOn(plugin.workers())
+                .invoke(chunk -> checkChunk(plugin, action, chunk))
+                .ifNoItem().after(timeoutOf(plugin)).failWith(() -> timeout(plugin, action))
+                .onFailure().transform(e -> translate(plugin, action, e))
+                .onTermination().invoke(plugin.calls()::exit);
+    }
+
+    private static <T> T inLoader(ManagedPlugin plugin, Supplier<T> call) {
+        try (LoaderSwap swap = LoaderSwap.to(plugin.classLoader())) {
+            T result = call.get();
+            if (result == null) {
+                throw new PluginExecutionException(plugin.id(), "plugin " + plugin.id()
+                        + " returned null instead of a Uni/Multi", null);
+            }
+            return result;
+        }
+    }
+
+    /** For a streaming action, returns_schema describes each chunk's data. */
+    private void checkChunk(ManagedPlugin plugin, String action, ActionChunk chunk) {
+        List<String> problems = plugin.schemas().checkResult(action, json.valueToTree(chunk.data()));
+        if (!problems.isEmpty()) {
+            throw new PluginExecutionException(plugin.id(), "a chunk of " + plugin.id() + "." + action
+                    + " does not match its returns_schema: " + String.join("; ", problems), null);
+        }
+    }
+
+    private void checkResult(ManagedPlugin plugin, String action, Object result) {
+        boolean streaming = plugin.manifest().action(action).map(PluginManifest.Action::streamingSupported).orElse(false);
+        if (streaming && result instanceof List<?> chunks) {
+            chunks.forEach(data -> checkChunk(plugin, action, ActionChunk.of(data)));
+            return;
+        }
+        List<String> problems = plugin.schemas().checkResult(action, json.valueToTree(result));
+        if (!problems.isEmpty()) {
+            throw new PluginExecutionException(plugin.id(), "result of " + plugin.id() + "." + action
+                    + " does not match its returns_schema: " + String.join("; ", problems), null);
+        }
+    }
+
+    private Duration timeoutOf(ManagedPlugin plugin) {
+        long ms = plugin.manifest().limits().timeoutMs();
+        return ms > 0 ? Duration.ofMillis(ms) : defaultTimeout;
+    }
+
+    private PluginTimeoutException timeout(ManagedPlugin plugin, String action) {
+        return new PluginTimeoutException(plugin.id(), "action " + plugin.id() + "." + action + " did not answer within "
+                + timeoutOf(plugin).toMillis() + " ms (limits.timeout_ms)", null);
+    }
+
+    static Throwable translate(ManagedPlugin plugin, String action, Throwable e) {
+        if (e instanceof PluginException) {
+            return e;
+        }
+        if (e instanceof LinkageError) {
+            return new PluginExecutionException(plugin.id(), "action " + plugin.id() + "." + action
+                    + " failed to link: " + e + " (plugins see only io.apexagent.plugin.*, io.smallrye.mutiny.* and"
+                    + " the JDK; bundle other libraries in lib/)", e);
+        }
+        return new PluginExecutionException(plugin.id(), "action " + plugin.id() + "." + action + " failed: " + e, e);
+    }
+
+    private static String actionNames(ManagedPlugin plugin) {
+        return plugin.manifest().actions().stream().map(PluginManifest.Action::name).toList().toString();
+    }
+}

@@ -1,0 +1,70 @@
+package io.apexagent.host.plugin.runtime;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.apexagent.plugin.PluginUnavailableException;
+
+/**
+ * A plugin's own bounded worker pool: plugin code never runs on an event loop or on another plugin's
+ * threads, so a plugin that blocks all its workers slows only itself. Calls beyond the pool and its
+ * queue are refused with a "busy" error instead of piling up. Thread-safe.
+ */
+public final class PluginWorkers implements Executor, AutoCloseable {
+
+    private final String pluginId;
+    private final ThreadPoolExecutor pool;
+
+    /**
+     * @param pluginId   for thread names and errors
+     * @param threads    maximum concurrent calls into the plugin
+     * @param queueSize  calls that may wait for a thread before "busy"
+     */
+    public PluginWorkers(String pluginId, String version, int threads, int queueSize) {
+        this.pluginId = pluginId;
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, queueSize)), threadFactory(pluginId + "@" + version));
+        this.pool.allowCoreThreadTimeOut(true);
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        try {
+            pool.execute(command);
+        } catch (RejectedExecutionException e) {
+            throw new PluginUnavailableException(pluginId, "plugin " + pluginId + " is busy: all "
+                    + pool.getMaximumPoolSize() + " workers are in use and " + pool.getQueue().size()
+                    + " calls are queued; retry later or raise limits.max_concurrency", e);
+        }
+    }
+
+    /** @return calls running or queued now */
+    public int load() {
+        return pool.getActiveCount() + pool.getQueue().size();
+    }
+
+    /** Stops accepting calls; running ones finish; idle threads end. */
+    @Override
+    public void close() {
+        pool.shutdown();
+    }
+
+    /** Interrupts calls still running (used after a drain timed out). */
+    public void interruptAll() {
+        pool.shutdownNow();
+    }
+
+    private static ThreadFactory threadFactory(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread t = new Thread(runnable, "plugin-" + name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
