@@ -22,7 +22,9 @@ import org.jboss.logging.Logger;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.events.PluginErrorEvent;
 import io.apexagent.host.plugin.discovery.DependencyResolver;
+import io.apexagent.host.plugin.discovery.DiscoveryFailure;
 import io.apexagent.host.plugin.discovery.DiscoveryResult;
+import io.apexagent.host.plugin.discovery.ResolutionResult;
 import io.apexagent.host.plugin.discovery.ManifestParser;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.discovery.PluginScanner;
@@ -50,7 +52,7 @@ final class PluginRegistry {
     private final PluginScanner scanner;
     private final DependencyResolver resolver = new DependencyResolver();
     private final Map<String, PluginEntry> entries = new ConcurrentHashMap<>();
-    private volatile DependencyResolver.Result resolution;
+    private volatile ResolutionResult resolution;
 
     PluginRegistry(ApexConfig config, PluginFactory factory, String nodeId, Consumer<PluginErrorEvent> errors) {
         this.config = config;
@@ -72,29 +74,29 @@ final class PluginRegistry {
             byId.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(m);
         }
         byId.forEach((id, versions) -> entry(id).versions = List.copyOf(versions));
-        for (DiscoveryResult.Failure failure : found.failures()) {
-            PluginEntry e = entry(failure.pluginId());
+        for (DiscoveryFailure failure : found.failures()) {
+            PluginEntry e = entry(idOf(failure));
             if (e.current == null || !PluginOperations.holdsCode(e.current)) {
                 recordFailure(e, null, failure.error());
             }
         }
         resolution = resolver.resolve(found.manifests(), config.plugins().pinned());
         Set<String> failedNow = new java.util.HashSet<>();
-        found.failures().forEach(f -> failedNow.add(f.pluginId()));
+        found.failures().forEach(f -> failedNow.add(idOf(f)));
         for (PluginEntry e : entries.values()) {
             var dependencyFailure = resolution.failure(e.id);
             boolean holdsCode = e.current != null && PluginOperations.holdsCode(e.current);
             if (dependencyFailure.isPresent() && !holdsCode) {
-                recordFailure(e, null, PluginManager.dependency(e.id, dependencyFailure.get()));
+                recordFailure(e, dependencyFailure.get().version(), dependencyFailure.get().toException());
             } else if (dependencyFailure.isEmpty() && byId.containsKey(e.id) && !failedNow.contains(e.id)) {
                 e.failure = null;
             }
         }
         if (startDefaults) {
-            for (String id : resolution.loadOrder()) {
+            for (PluginManifest chosen : resolution.loadOrder()) {
+                String id = chosen.id();
                 PluginEntry e = entries.get(id);
-                PluginManifest chosen = resolution.chosen(id).orElse(null);
-                if (e != null && chosen != null && chosen.defaultEnabled()
+                if (e != null && chosen.defaultEnabled()
                         && (e.current == null || e.current.lifecycle().state() == UNLOADED)) {
                     try {
                         start(id, "default_enabled");
@@ -229,7 +231,8 @@ final class PluginRegistry {
 
     /** Stops every running plugin, dependants first. */
     void stopAll(String reason) {
-        List<String> order = resolution == null ? List.copyOf(entries.keySet()) : new ArrayList<>(resolution.loadOrder());
+        List<String> order = resolution == null ? new ArrayList<>(entries.keySet())
+                : new ArrayList<>(resolution.loadOrder().stream().map(PluginManifest::id).toList());
         java.util.Collections.reverse(order);
         for (String id : order) {
             PluginEntry e = entries.get(id);
@@ -279,9 +282,9 @@ final class PluginRegistry {
         PluginEntry e = existing(id);
         ManagedPlugin p = e.current;
         PluginManifest manifest = p != null ? p.manifest()
-                : resolution == null ? null : resolution.chosen(id).orElse(null);
+                : resolution == null ? null : resolution.chosen().get(id);
         List<String> versions = e.versions.stream().map(PluginManifest::version)
-                .sorted(io.apexagent.host.plugin.discovery.PluginVersions.DESCENDING).toList();
+                .sorted(io.apexagent.host.plugin.discovery.PluginVersions.ascending().reversed()).toList();
         return new PluginSnapshot(id, manifest != null ? manifest.version() : e.failedVersion, e.state(), e.reason(),
                 versions, manifest, manifest != null ? PluginFactory.grantOf(manifest) : Set.of(),
                 p != null ? p.calls().count() : 0);
@@ -367,11 +370,11 @@ final class PluginRegistry {
         if (resolution != null) {
             var failure = resolution.failure(e.id);
             if (failure.isPresent()) {
-                throw PluginManager.dependency(e.id, failure.get());
+                throw failure.get().toException();
             }
-            var chosen = resolution.chosen(e.id);
-            if (chosen.isPresent()) {
-                return chosen.get();
+            PluginManifest chosen = resolution.chosen().get(e.id);
+            if (chosen != null) {
+                return chosen;
             }
         }
         throw new io.apexagent.plugin.PluginConfigurationException(e.id, "plugin " + e.id + " has no usable version"
@@ -395,6 +398,12 @@ final class PluginRegistry {
             errors.accept(new PluginErrorEvent(e.id, version, error.errorType(), null, error.getMessage(), nodeId,
                     java.time.Instant.now()));
         }
+    }
+
+    /** The id of a plugin whose manifest failed: from the manifest if it got that far, else the folder name. */
+    private static String idOf(DiscoveryFailure failure) {
+        String id = failure.error().pluginId();
+        return id != null ? id : failure.folder().getFileName().toString();
     }
 
     private PluginEntry entry(String id) {
