@@ -1,0 +1,113 @@
+package io.apexagent.host.plugin.loader;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import io.apexagent.host.plugin.discovery.PluginManifest;
+import io.apexagent.plugin.BasePlugin;
+import io.apexagent.plugin.PluginConfigurationException;
+import io.apexagent.plugin.PluginInitializationException;
+
+/**
+ * Loads one plugin version into its own {@link PluginClassLoader}: checks its {@code lib/} versions,
+ * compiles a {@code .java} main module (cached), loads and links {@code class_name}, checks that it
+ * implements {@link BasePlugin} and instantiates it through its public no-arg constructor with the
+ * plugin's loader as context class loader. Every failure is a typed plugin exception saying what,
+ * where and how to fix it, and leaves no open loader behind. Thread-safe.
+ */
+public final class PluginLoader {
+
+    /** The default {@code isolation}: a class loader inside the host JVM. */
+    public static final String CLASSLOADER_ISOLATION = "classloader";
+
+    private final JavaSourceCompiler compiler;
+    private final LibraryVersionChecker libraries;
+    private final ClassLoader hostLoader;
+
+    /** @param compiler compiles source plugins (its cache directory is the host's plugin cache) */
+    public PluginLoader(JavaSourceCompiler compiler) {
+        this(compiler, new LibraryVersionChecker(), PluginLoader.class.getClassLoader());
+    }
+
+    /**
+     * @param compiler   compiles source plugins
+     * @param libraries  checks {@code lib/} against {@code dependencies.libraries}
+     * @param hostLoader the loader that defines the SDK and Mutiny
+     */
+    public PluginLoader(JavaSourceCompiler compiler, LibraryVersionChecker libraries, ClassLoader hostLoader) {
+        this.compiler = Objects.requireNonNull(compiler, "compiler");
+        this.libraries = Objects.requireNonNull(libraries, "libraries");
+        this.hostLoader = Objects.requireNonNull(hostLoader, "hostLoader");
+    }
+
+    /**
+     * @param manifest a validated manifest with a {@code .jar} or {@code .java} main module
+     * @return the loaded, not yet initialized plugin; close it to unload
+     * @throws PluginConfigurationException for a main module this loader cannot run (Python, process isolation)
+     * @throws io.apexagent.plugin.PluginDependencyException for missing or out-of-range {@code lib/} jars
+     * @throws PluginInitializationException when the code does not compile, load, link or instantiate
+     */
+    public LoadedPlugin load(PluginManifest manifest) {
+        requireClassLoaderIsolation(manifest);
+        Path main = PluginFolders.mainModule(manifest);
+        libraries.requireSatisfied(manifest);
+        PluginClassLoader loader = new PluginClassLoader(manifest.id(), urls(manifest, main), hostLoader);
+        try (LoaderSwap swap = LoaderSwap.to(loader)) {
+            return new LoadedPlugin(manifest, loader, PluginInstantiator.instantiate(manifest, loader, hostLoader),
+                    hostLoader);
+        } catch (RuntimeException | Error e) {
+            closeAfterFailure(loader, hostLoader, e);
+            throw e;
+        }
+    }
+
+    private static void requireClassLoaderIsolation(PluginManifest manifest) {
+        String isolation = manifest.isolation() == null ? CLASSLOADER_ISOLATION : manifest.isolation();
+        String module = manifest.mainModule().toLowerCase(Locale.ROOT);
+        if (!CLASSLOADER_ISOLATION.equals(isolation)) {
+            throw new PluginConfigurationException(manifest.id(), "plugin " + manifest.id() + " asks for isolation '"
+                    + isolation + "' in " + manifest.manifestFile() + ", which is not supported yet: this host runs "
+                    + "plugins in class loaders only; use isolation 'classloader' with a .jar or .java main module", null);
+        }
+        if (module.endsWith(".py")) {
+            throw new PluginConfigurationException(manifest.id(), "plugin " + manifest.id() + ": main_module '"
+                    + manifest.mainModule() + "' is Python, which runs only out of process, and process isolation is "
+                    + "not available yet; ship the plugin as a .jar or .java main module", null);
+        }
+        if (!module.endsWith(".jar") && !module.endsWith(".java")) {
+            throw new PluginConfigurationException(manifest.id(), "plugin " + manifest.id() + ": main_module '"
+                    + manifest.mainModule() + "' in " + manifest.manifestFile() + " must end in .jar or .java", null);
+        }
+    }
+
+    private URL[] urls(PluginManifest manifest, Path main) {
+        List<Path> paths = new ArrayList<>();
+        paths.add(main.toString().endsWith(".java") ? compiler.compile(manifest).classesDir() : main);
+        paths.addAll(PluginFolders.libJars(manifest.directory()));
+        List<URL> urls = new ArrayList<>();
+        for (Path p : paths) {
+            try {
+                urls.add(p.toUri().toURL());
+            } catch (MalformedURLException e) {
+                throw new PluginConfigurationException(manifest.id(), "plugin " + manifest.id() + ": " + p
+                        + " cannot be a class path entry (" + e.getMessage() + "); rename it", e);
+            }
+        }
+        return urls.toArray(URL[]::new);
+    }
+
+    private static void closeAfterFailure(PluginClassLoader loader, ClassLoader hostLoader, Throwable failure) {
+        HostCacheRelease.release(loader, hostLoader);
+        try {
+            loader.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}
