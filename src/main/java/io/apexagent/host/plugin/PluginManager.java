@@ -71,7 +71,10 @@ public class PluginManager {
         registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError);
         dispatcher = new ActionDispatcher(json, config.plugins().defaultTimeout());
         // Start-up waits for the initial load so that "ready" means the plugins are there.
-        onLifecycleThread(() -> registry.rescan(config.plugins().startOnBoot())).await().indefinitely();
+        onLifecycleThread(() -> {
+            registry.rescan(config.plugins().startOnBoot());
+            return null;
+        }).await().indefinitely();
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -61,7 +61,7 @@ final class PluginRegistry {
         this.errors = errors;
         this.scanner = new PluginScanner(new ManifestParser());
         this.ops = new PluginOperations(config, factory,
-                new PluginLoader(Path.of(config.plugins().compileCacheDir())));
+                new PluginLoader(new io.apexagent.host.plugin.loader.JavaSourceCompiler(Path.of(config.plugins().compileCacheDir()))));
     }
 
     // --- discovery -------------------------------------------------------------------------------

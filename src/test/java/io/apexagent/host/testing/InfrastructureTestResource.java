@@ -17,6 +17,9 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(TestInfrastructure.get().hostConfig());
         config.put("apex.node-id", "test-node");
+        config.put("apex.plugins.dirs", "plugins," + TestPluginDirectory.path());
+        config.put("apex.plugins.data-dir", "target/plugin-data");
+        config.put("apex.plugins.compile-cache-dir", "target/plugin-data/.compiled");
         return config;
     }
 

@@ -3,13 +3,12 @@ package io.apexagent.host.plugin.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.plugin.InvalidActionParametersException;
 import io.apexagent.host.plugin.discovery.PluginManifest;
-import io.apexagent.host.plugin.loader.LoaderSwap;
+import io.apexagent.host.plugin.loader.PluginCalls;
 import io.apexagent.plugin.ActionChunk;
 import io.apexagent.plugin.PluginActionNotFoundException;
 import io.apexagent.plugin.PluginException;
@@ -54,8 +53,7 @@ public final class ActionDispatcher {
 
     /** Runs a non-streaming action; a streaming-only action is collected into a list of chunk data. */
     public Uni<Object> execute(ManagedPlugin plugin, String action, Map<String, Object> params) {
-        Uni<Object> call = Uni.createFrom().deferred(() -> inLoader(plugin,
-                () -> plugin.instance().executeAction(action, params)));
+        Uni<Object> call = PluginCalls.uni(plugin.loaded(), p -> nonNull(plugin, p.executeAction(action, params)));
         return call
                 .runSubscriptionOn(plugin.workers())
                 .ifNoItem().after(timeoutOf(plugin)).failWith(() -> timeout(plugin, action))
@@ -66,13 +64,13 @@ public final class ActionDispatcher {
 
     /** Streams a streaming action's chunks with backpressure. */
     public Multi<ActionChunk> stream(ManagedPlugin plugin, String action, Map<String, Object> params) {
-        if (!(plugin.instance() instanceof StreamingPlugin streaming)) {
+        if (!(plugin.instance() instanceof StreamingPlugin)) {
             plugin.calls().exit();
             return Multi.createFrom().failure(new PluginExecutionException(plugin.id(), "plugin " + plugin.id()
                     + " declares streaming action '" + action + "' but does not implement StreamingPlugin", null));
         }
-        Multi<ActionChunk> chunks = Multi.createFrom().deferred(() -> inLoader(plugin,
-                () -> streaming.streamAction(action, params)));
+        Multi<ActionChunk> chunks = PluginCalls.multi(plugin.loaded(),
+                p -> nonNull(plugin, ((StreamingPlugin) p).streamAction(action, params)));
         return chunks
                 .runSubscriptionOn(plugin.workers())
                 .invoke(chunk -> checkChunk(plugin, action, chunk))
@@ -81,15 +79,12 @@ public final class ActionDispatcher {
                 .onTermination().invoke(plugin.calls()::exit);
     }
 
-    private static <T> T inLoader(ManagedPlugin plugin, Supplier<T> call) {
-        try (LoaderSwap swap = LoaderSwap.to(plugin.classLoader())) {
-            T result = call.get();
-            if (result == null) {
-                throw new PluginExecutionException(plugin.id(), "plugin " + plugin.id()
-                        + " returned null instead of a Uni/Multi", null);
-            }
-            return result;
+    private static <T> T nonNull(ManagedPlugin plugin, T result) {
+        if (result == null) {
+            throw new PluginExecutionException(plugin.id(), "plugin " + plugin.id()
+                    + " returned null instead of a Uni/Multi", null);
         }
+        return result;
     }
 
     /** For a streaming action, returns_schema describes each chunk's data. */
@@ -128,10 +123,9 @@ public final class ActionDispatcher {
         if (e instanceof PluginException) {
             return e;
         }
-        if (e instanceof LinkageError) {
-            return new PluginExecutionException(plugin.id(), "action " + plugin.id() + "." + action
-                    + " failed to link: " + e + " (plugins see only io.apexagent.plugin.*, io.smallrye.mutiny.* and"
-                    + " the JDK; bundle other libraries in lib/)", e);
+        Throwable linkage = PluginCalls.translateLinkageError(e, plugin.manifest());
+        if (linkage != e) {
+            return linkage;
         }
         return new PluginExecutionException(plugin.id(), "action " + plugin.id() + "." + action + " failed: " + e, e);
     }

@@ -69,7 +69,7 @@ public final class ManagedPlugin {
         if (l == null) {
             throw new IllegalStateException("plugin " + id() + " " + version() + " has no loaded code");
         }
-        return l.instance();
+        return l.plugin();
     }
 
     /** @return the plugin's class loader (for context class loader swaps) */
