@@ -61,8 +61,14 @@ final class PluginOperations {
     /** Loads (or re-instantiates, after a stop) the plugin's code: → LOADED. */
     void loadCode(ManagedPlugin plugin, String reason) {
         try {
+            if (plugin.loaded() != null) {
+                // Started again after a stop: a fresh instance from fresh code.
+                plugin.loaded().close();
+                plugin.loaded(null);
+            }
             plugin.loaded(loader.load(plugin.manifest()));
             plugin.lifecycle().transition(LOADED, reason);
+            plugin.calls().reopen();
         } catch (PluginLifecycleException e) {
             throw e;
         } catch (PluginException e) {

@@ -5,6 +5,7 @@ import static io.apexagent.host.plugin.lifecycle.PluginState.FAILED;
 import static io.apexagent.host.plugin.lifecycle.PluginState.INITIALIZED;
 import static io.apexagent.host.plugin.lifecycle.PluginState.PAUSED;
 import static io.apexagent.host.plugin.lifecycle.PluginState.STOPPED;
+import static io.apexagent.host.plugin.lifecycle.PluginState.STOPPING;
 import static io.apexagent.host.plugin.lifecycle.PluginState.UNLOADED;
 
 import java.nio.file.Path;
@@ -256,19 +257,20 @@ final class PluginRegistry {
             if (p == null) {
                 throw PluginManager.unavailable(id, e.failure != null ? "it failed: " + e.failure : "it is not loaded");
             }
-            PluginState state = p.lifecycle().state();
-            if (state != ACTIVE) {
-                throw PluginManager.unavailable(id, switch (state) {
-                    case PAUSED -> "it is paused (resume it to serve again; calls are refused, not queued, while paused)";
-                    case FAILED -> "it failed: " + p.lifecycle().reason();
-                    default -> "it is " + state + ", not ACTIVE (start it)";
-                });
-            }
-            if (p.calls().tryEnter()) {
+            if (p.lifecycle().state() == ACTIVE && p.calls().tryEnter()) {
                 return p;
             }
-            // That version was just retired by a reload: the new one is already current.
-            Thread.onSpinWait();
+            if (e.current != p) {
+                // A reload swapped versions under us: admit the call to the new one.
+                continue;
+            }
+            PluginState state = p.lifecycle().state();
+            throw PluginManager.unavailable(id, switch (state) {
+                case PAUSED -> "it is paused (resume it to serve again; calls are refused, not queued, while paused)";
+                case FAILED -> "it failed: " + p.lifecycle().reason();
+                case ACTIVE, STOPPING -> "it is stopping";
+                default -> "it is " + state + ", not ACTIVE (start it)";
+            });
         }
     }
 

@@ -42,6 +42,11 @@ public final class InFlightCalls {
         retired = true;
     }
 
+    /** Admits calls again (a stopped version that is started again). */
+    public void reopen() {
+        retired = false;
+    }
+
     /** @return whether {@link #retire()} was called */
     public boolean retired() {
         return retired;
