@@ -57,6 +57,13 @@ public class PluginManager {
     @Inject
     ObjectMapper json;
 
+    /** Optional collaborators: code verification (security) and state persistence. */
+    @Inject
+    jakarta.enterprise.inject.Instance<io.apexagent.host.plugin.loader.PluginCodeVerifier> verifiers;
+
+    @Inject
+    jakarta.enterprise.inject.Instance<PluginStateHooks> stateHooks;
+
     private final ExecutorService lifecycleThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "plugin-lifecycle");
         t.setDaemon(true);
@@ -68,7 +75,9 @@ public class PluginManager {
     void onStart(@Observes @Priority(50) StartupEvent event) {
         PluginFactory factory = new PluginFactory(config, node.nodeId(), bus::publishLifecycle, bus::publishError,
                 new HostPluginContext.Services(bus, hub, vault, new DependencyCallsImpl()));
-        registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError);
+        registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError,
+                verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
+                stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);
         dispatcher = new ActionDispatcher(json, config.plugins().defaultTimeout());
         // Start-up waits for the initial load so that "ready" means the plugins are there.
         onLifecycleThread(() -> {

@@ -43,11 +43,13 @@ final class PluginOperations {
     private final ApexConfig config;
     private final PluginFactory factory;
     private final PluginLoader loader;
+    private final PluginStateHooks state;
 
-    PluginOperations(ApexConfig config, PluginFactory factory, PluginLoader loader) {
+    PluginOperations(ApexConfig config, PluginFactory factory, PluginLoader loader, PluginStateHooks state) {
         this.config = config;
         this.factory = factory;
         this.loader = loader;
+        this.state = state;
     }
 
     /** Loads the code of {@code manifest} and initializes it, reusing {@code lifecycle} when given. */
@@ -94,6 +96,7 @@ final class PluginOperations {
                     }
                     return p.initialize(factory.context(plugin));
                 }, config.plugins().initializeTimeout(), "initialize");
+                restoreState(plugin);
                 plugin.lifecycle().transition(INITIALIZED, "initialized");
                 return;
             } catch (PluginTransientException e) {
@@ -108,6 +111,23 @@ final class PluginOperations {
             } catch (RuntimeException | LinkageError e) {
                 throw failed(plugin, "initialize failed: " + describe(e), e);
             }
+        }
+    }
+
+    private void restoreState(ManagedPlugin plugin) {
+        try {
+            state.restore(plugin);
+        } catch (PluginException e) {
+            throw failed(plugin, "state could not be restored: " + e.getMessage(), e);
+        }
+    }
+
+    private void saveState(ManagedPlugin plugin) {
+        try {
+            state.save(plugin);
+        } catch (PluginException e) {
+            LOG.errorf("plugin %s %s: state not saved before stopping (it stops anyway): %s", plugin.id(),
+                    plugin.version(), e.getMessage());
         }
     }
 
@@ -137,6 +157,7 @@ final class PluginOperations {
         plugin.lifecycle().transition(STOPPING, reason);
         plugin.closeSubscriptions();
         drain(plugin);
+        saveState(plugin);
         try {
             callPlugin(plugin, p -> p.shutdown(), config.plugins().initializeTimeout(), "shutdown");
             plugin.lifecycle().transition(STOPPED, reason);

@@ -55,14 +55,16 @@ final class PluginRegistry {
     private final Map<String, PluginEntry> entries = new ConcurrentHashMap<>();
     private volatile ResolutionResult resolution;
 
-    PluginRegistry(ApexConfig config, PluginFactory factory, String nodeId, Consumer<PluginErrorEvent> errors) {
+    PluginRegistry(ApexConfig config, PluginFactory factory, String nodeId, Consumer<PluginErrorEvent> errors,
+            io.apexagent.host.plugin.loader.PluginCodeVerifier verifier, PluginStateHooks state) {
         this.config = config;
         this.factory = factory;
         this.nodeId = nodeId;
         this.errors = errors;
         this.scanner = new PluginScanner(new ManifestParser());
-        this.ops = new PluginOperations(config, factory,
-                new PluginLoader(new io.apexagent.host.plugin.loader.JavaSourceCompiler(Path.of(config.plugins().compileCacheDir()))));
+        this.ops = new PluginOperations(config, factory, new PluginLoader(
+                new io.apexagent.host.plugin.loader.JavaSourceCompiler(Path.of(config.plugins().compileCacheDir())),
+                verifier), state);
     }
 
     // --- discovery -------------------------------------------------------------------------------

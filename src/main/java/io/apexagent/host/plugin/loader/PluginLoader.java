@@ -29,10 +29,19 @@ public final class PluginLoader {
     private final JavaSourceCompiler compiler;
     private final LibraryVersionChecker libraries;
     private final ClassLoader hostLoader;
+    private final PluginCodeVerifier verifier;
 
     /** @param compiler compiles source plugins (its cache directory is the host's plugin cache) */
     public PluginLoader(JavaSourceCompiler compiler) {
-        this(compiler, new LibraryVersionChecker(), PluginLoader.class.getClassLoader());
+        this(compiler, new LibraryVersionChecker(), PluginLoader.class.getClassLoader(), PluginCodeVerifier.NONE);
+    }
+
+    /**
+     * @param compiler compiles source plugins
+     * @param verifier checks the code before it is loaded
+     */
+    public PluginLoader(JavaSourceCompiler compiler, PluginCodeVerifier verifier) {
+        this(compiler, new LibraryVersionChecker(), PluginLoader.class.getClassLoader(), verifier);
     }
 
     /**
@@ -41,6 +50,18 @@ public final class PluginLoader {
      * @param hostLoader the loader that defines the SDK and Mutiny
      */
     public PluginLoader(JavaSourceCompiler compiler, LibraryVersionChecker libraries, ClassLoader hostLoader) {
+        this(compiler, libraries, hostLoader, PluginCodeVerifier.NONE);
+    }
+
+    /**
+     * @param compiler   compiles source plugins
+     * @param libraries  checks {@code lib/} against {@code dependencies.libraries}
+     * @param hostLoader the loader that defines the SDK and Mutiny
+     * @param verifier   checks the code before it is loaded
+     */
+    public PluginLoader(JavaSourceCompiler compiler, LibraryVersionChecker libraries, ClassLoader hostLoader,
+            PluginCodeVerifier verifier) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.compiler = Objects.requireNonNull(compiler, "compiler");
         this.libraries = Objects.requireNonNull(libraries, "libraries");
         this.hostLoader = Objects.requireNonNull(hostLoader, "hostLoader");
@@ -57,7 +78,9 @@ public final class PluginLoader {
         requireClassLoaderIsolation(manifest);
         Path main = PluginFolders.mainModule(manifest);
         libraries.requireSatisfied(manifest);
-        PluginClassLoader loader = new PluginClassLoader(manifest.id(), urls(manifest, main), hostLoader);
+        List<Path> classPath = classPath(manifest, main);
+        verifier.verify(manifest, classPath);
+        PluginClassLoader loader = new PluginClassLoader(manifest.id(), urls(manifest, classPath), hostLoader);
         try (LoaderSwap swap = LoaderSwap.to(loader)) {
             return new LoadedPlugin(manifest, loader, PluginInstantiator.instantiate(manifest, loader, hostLoader),
                     hostLoader);
@@ -86,10 +109,14 @@ public final class PluginLoader {
         }
     }
 
-    private URL[] urls(PluginManifest manifest, Path main) {
+    private List<Path> classPath(PluginManifest manifest, Path main) {
         List<Path> paths = new ArrayList<>();
         paths.add(main.toString().endsWith(".java") ? compiler.compile(manifest).classesDir() : main);
         paths.addAll(PluginFolders.libJars(manifest.directory()));
+        return paths;
+    }
+
+    private URL[] urls(PluginManifest manifest, List<Path> paths) {
         List<URL> urls = new ArrayList<>();
         for (Path p : paths) {
             try {
