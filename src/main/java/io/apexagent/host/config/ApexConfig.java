@@ -21,6 +21,28 @@ public interface ApexConfig {
     /** Where plugins are found. */
     Plugins plugins();
 
+    /** The Kafka action path. */
+    Actions actions();
+
+    /** The Kafka action path. */
+    interface Actions {
+        /** Requests running at once on this replica; more wait in Kafka. */
+        @WithDefault("512")
+        int maxInFlight();
+
+        /** Larger request records go to the DLQ as oversized. */
+        @WithDefault("1048576")
+        int maxRequestBytes();
+
+        /** How long a replica holds a running request before another may take it over (should exceed action timeouts). */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Longest pause between retries of a result publication or database write while a server is down. */
+        @WithDefault("10s")
+        Duration maxRetryBackoff();
+    }
+
     /** Start-up checks. */
     interface Startup {
         /** Refuse to start when Kafka, PostgreSQL or Vault cannot be reached (with a message saying how to start it). */

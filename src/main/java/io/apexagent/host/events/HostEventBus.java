@@ -21,6 +21,8 @@ public class HostEventBus {
     public static final String LIFECYCLE = "apex.plugin.lifecycle";
     /** Address of {@link PluginEvent}s published on this replica. */
     public static final String PLUGIN_EVENTS = "apex.plugin.events";
+    /** Address of {@link PluginEvent}s published on other replicas (delivered here, never forwarded again). */
+    public static final String REMOTE_PLUGIN_EVENTS = "apex.plugin.events.remote";
     /** Address of {@link PluginErrorEvent}s. */
     public static final String ERRORS = "apex.plugin.errors";
 
@@ -39,6 +41,15 @@ public class HostEventBus {
 
     public void publishPluginEvent(PluginEvent event) {
         bus.publish(PLUGIN_EVENTS, event);
+    }
+
+    public void publishRemotePluginEvent(PluginEvent event) {
+        bus.publish(REMOTE_PLUGIN_EVENTS, event);
+    }
+
+    /** @return a consumer of plugin events from other replicas; unregister it when done */
+    public MessageConsumer<PluginEvent> onRemotePluginEvent(Consumer<PluginEvent> handler) {
+        return bus.<PluginEvent>consumer(REMOTE_PLUGIN_EVENTS, m -> handler.accept(m.body()));
     }
 
     public void publishError(PluginErrorEvent event) {

@@ -30,6 +30,7 @@ public class PluginEventHub {
     @PostConstruct
     void listen() {
         bus.onPluginEvent(this::deliver);
+        bus.onRemotePluginEvent(this::deliver);
     }
 
     /**

@@ -1,0 +1,231 @@
+package io.apexagent.host.messaging.actions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.apexagent.host.config.ApexConfig;
+import io.apexagent.host.config.NodeIdentity;
+import io.apexagent.host.plugin.PluginManager;
+import io.apexagent.host.plugin.discovery.PluginManifest;
+import io.apexagent.host.plugin.discovery.PluginVersions;
+import io.apexagent.plugin.PluginException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+
+/**
+ * Consumes {@code apex.actions.requests}: parse → dead-letter or validate → claim in PostgreSQL →
+ * run on the plugin's workers → publish chunks and one final/error record → record it → commit.
+ * Many requests run at once (bounded by {@code apex.actions.max-in-flight}); a slow plugin holds only
+ * its own requests. The offset of a request is committed only after its final or error record was
+ * acknowledged by the broker (throttled commit strategy: offsets commit in order as requests finish).
+ */
+@ApplicationScoped
+public class ActionRequestConsumer {
+
+    /** Incoming channel of {@code apex.actions.requests}. */
+    public static final String REQUESTS = "action-requests";
+
+    private static final Logger LOG = Logger.getLogger(ActionRequestConsumer.class);
+
+    private final PluginManager plugins;
+    private final ActionExecutions executions;
+    private final ResultPublisher publisher;
+    private final RequestParser parser;
+    private final InFlightPermits permits;
+    private final String nodeId;
+    private final Duration lease;
+    private final Duration maxBackoff;
+
+    ActionRequestConsumer(PluginManager plugins, ActionExecutions executions, ResultPublisher publisher,
+            ObjectMapper json, NodeIdentity node, ApexConfig config) {
+        this.plugins = plugins;
+        this.executions = executions;
+        this.publisher = publisher;
+        this.parser = new RequestParser(json, config.actions().maxRequestBytes());
+        this.permits = new InFlightPermits(config.actions().maxInFlight());
+        this.nodeId = node.nodeId();
+        this.lease = config.actions().lease();
+        this.maxBackoff = config.actions().maxRetryBackoff();
+    }
+
+    /**
+     * Admits a request and returns as soon as it holds an in-flight permit, so the next record can be
+     * read while this one runs. The request acknowledges its message itself when it is finished.
+     */
+    @Incoming(REQUESTS)
+    public Uni<Void> onRequest(Message<String> message) {
+        return permits.acquire().invoke(() -> handle(message)
+                .onTermination().invoke(permits::release)
+                // Detached on purpose: the request's completion is signalled by its ack, not by this Uni.
+                .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure,
+                        "request at %s was not completed and will be redelivered", origin(message))));
+    }
+
+    Uni<Void> handle(Message<String> message) {
+        IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        RequestParser.Parsed parsed = parser.parse(message.getPayload());
+        Uni<Void> work;
+        if (parsed instanceof RequestParser.Malformed malformed) {
+            LOG.warnf("request at %s sent to the DLQ: %s", origin(message), malformed.reason());
+            work = publisher.deadLetter(keyOf(meta), message.getPayload(), malformed.reason(), meta.getTopic(),
+                    meta.getPartition(), meta.getOffset());
+        } else if (parsed instanceof RequestParser.Invalid invalid) {
+            work = finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action()),
+                    errorRecord(invalid.requestId(), invalid.pluginId(), null, invalid.action(), 0,
+                            "invalid_request", invalid.reason()), true, false);
+        } else {
+            ActionRequest request = ((RequestParser.Valid) parsed).request();
+            work = claimAndRun(request, meta.getPartition(), meta.getOffset());
+        }
+        return work.chain(() -> Uni.createFrom().completionStage(message.ack()));
+    }
+
+    private Uni<Void> claimAndRun(ActionRequest request, int partition, long offset) {
+        return retrying(executions.claim(request.requestId(), request.pluginId(), request.action(), nodeId, lease,
+                partition, offset))
+                .flatMap(claim -> {
+                    if (claim instanceof ActionExecutions.Done done) {
+                        return replay(request, done);
+                    }
+                    if (claim instanceof ActionExecutions.Elsewhere) {
+                        return waitForOtherNode(request, partition, offset);
+                    }
+                    return run(request);
+                });
+    }
+
+    /** A redelivered request that already finished: publish its stored final record again unless it is known published. */
+    private Uni<Void> replay(ActionRequest request, ActionExecutions.Done done) {
+        if (done.published() && done.sameRecord()) {
+            return Uni.createFrom().voidItem();
+        }
+        String type = done.finalRecord().contains("\"type\":\"error\"") ? ResultRecord.ERROR : ResultRecord.FINAL;
+        return publisher.publish(request.requestId(), type, -1, done.finalRecord())
+                .chain(() -> retrying(executions.published(request.requestId())));
+    }
+
+    /** Another live replica runs it (e.g. during a rebalance): wait for its outcome or for its lease to expire. */
+    private Uni<Void> waitForOtherNode(ActionRequest request, int partition, long offset) {
+        return Uni.createFrom().voidItem()
+                .onItem().delayIt().by(Duration.ofSeconds(1))
+                .chain(() -> claimAndRun(request, partition, offset));
+    }
+
+    private Uni<Void> run(ActionRequest request) {
+        Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action());
+        String problem = precheck(request);
+        if (problem != null) {
+            return finish(attempt, errorRecord(request.requestId(), request.pluginId(), null, request.action(), 0,
+                    problem.startsWith("deadline") ? "deadline_exceeded" : "version_mismatch", problem), true, true);
+        }
+        return streaming(request) ? runStreaming(request, attempt) : runSingle(request, attempt);
+    }
+
+    private Uni<Void> runSingle(ActionRequest request, Attempt attempt) {
+        return plugins.execute(request.pluginId(), request.action(), request.params())
+                .map(result -> new ResultRecord(request.requestId(), request.pluginId(), result.pluginVersion(),
+                        request.action(), 0, ResultRecord.FINAL, result.result(), null, nodeId, Instant.now()))
+                .onFailure().recoverWithItem(e -> failureRecord(request, 0, e))
+                .chain(record -> finish(attempt, record, ResultRecord.ERROR.equals(record.type()), true));
+    }
+
+    private Uni<Void> runStreaming(ActionRequest request, Attempt attempt) {
+        AtomicLong seq = new AtomicLong();
+        String version = plugins.get(request.pluginId()).version();
+        return plugins.stream(request.pluginId(), request.action(), request.params())
+                .onItem().transformToUniAndConcatenate(chunk -> {
+                    long n = seq.getAndIncrement();
+                    ResultRecord record = new ResultRecord(request.requestId(), request.pluginId(), version,
+                            request.action(), n, ResultRecord.CHUNK, chunk.data(), null, nodeId, Instant.now());
+                    return publisher.publish(request.requestId(), ResultRecord.CHUNK, n, publisher.encode(record));
+                })
+                .collect().last()
+                .map(ignored -> new ResultRecord(request.requestId(), request.pluginId(), version, request.action(),
+                        seq.get(), ResultRecord.FINAL, java.util.Map.of("chunks", seq.get()), null, nodeId, Instant.now()))
+                .onFailure().recoverWithItem(e -> failureRecord(request, seq.get(), e))
+                .chain(record -> finish(attempt, record, ResultRecord.ERROR.equals(record.type()), true));
+    }
+
+    /** Stores the final record, publishes it, then marks it published; each step retried while a server is down. */
+    private Uni<Void> finish(Attempt attempt, ResultRecord record, boolean failed, boolean claimed) {
+        String encoded = publisher.encode(record);
+        Uni<Void> store = claimed ? retrying(executions.complete(attempt.requestId(), failed, encoded))
+                : Uni.createFrom().voidItem();
+        return store
+                .chain(() -> publisher.publish(attempt.requestId(), record.type(), record.seq(), encoded))
+                .chain(() -> claimed ? retrying(executions.published(attempt.requestId())) : Uni.createFrom().voidItem());
+    }
+
+    private String precheck(ActionRequest request) {
+        if (request.deadline() != null && Instant.now().isAfter(request.deadline())) {
+            return "deadline " + request.deadline() + " passed before the request could start";
+        }
+        if (request.versionRange() != null) {
+            try {
+                String serving = plugins.get(request.pluginId()).version();
+                if (serving != null && !PluginVersions.satisfies(serving, request.versionRange())) {
+                    return "plugin " + request.pluginId() + " serves version " + serving + ", which does not satisfy "
+                            + "the requested range " + request.versionRange();
+                }
+            } catch (PluginException e) {
+                return null; // unknown plugin: the call itself reports it
+            }
+        }
+        return null;
+    }
+
+    private boolean streaming(ActionRequest request) {
+        try {
+            PluginManifest manifest = plugins.get(request.pluginId()).manifest();
+            return manifest != null && manifest.action(request.action()).map(PluginManifest.Action::streamingSupported)
+                    .orElse(false);
+        } catch (PluginException e) {
+            return false;
+        }
+    }
+
+    private ResultRecord failureRecord(ActionRequest request, long seq, Throwable e) {
+        String type = e instanceof PluginException pe ? pe.errorType() : "internal";
+        String version = null;
+        try {
+            version = plugins.get(request.pluginId()).version();
+        } catch (PluginException ignored) {
+            // unknown plugin: no version to report
+        }
+        return errorRecord(request.requestId(), request.pluginId(), version, request.action(), seq, type,
+                String.valueOf(e.getMessage()));
+    }
+
+    private ResultRecord errorRecord(String requestId, String pluginId, String version, String action, long seq,
+            String type, String message) {
+        return new ResultRecord(requestId, pluginId, version, action, seq, ResultRecord.ERROR, null,
+                new ResultRecord.ErrorInfo(type, message), nodeId, Instant.now());
+    }
+
+    private <T> Uni<T> retrying(Uni<T> databaseStep) {
+        return databaseStep.onFailure().invoke(e -> LOG.warnf("action_execution not reachable, retrying: %s",
+                e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), maxBackoff).indefinitely();
+    }
+
+    private static String keyOf(IncomingKafkaRecordMetadata<?, ?> meta) {
+        return meta.getKey() == null ? null : meta.getKey().toString();
+    }
+
+    private static String origin(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getTopic() + "/" + m.getPartition() + "@" + m.getOffset()).orElse("?");
+    }
+
+    private record Attempt(String requestId, String pluginId, String action) {
+    }
+}

@@ -1,0 +1,103 @@
+package io.apexagent.host.messaging.actions;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Turns the raw text of a request record into an {@link ActionRequest}, or says precisely why not.
+ * Records without a usable requestId are {@link Malformed} (they go to the DLQ: nobody could read an
+ * answer); records with a requestId but bad fields are {@link Invalid} (they get an error result).
+ * Thread-safe.
+ */
+public final class RequestParser {
+
+    /** Outcome of parsing. */
+    public sealed interface Parsed permits Valid, Invalid, Malformed {
+    }
+
+    /** A usable request. */
+    public record Valid(ActionRequest request) implements Parsed {
+    }
+
+    /** A request with an id whose other fields are wrong: answered with an error record. */
+    public record Invalid(String requestId, String pluginId, String action, String reason) implements Parsed {
+    }
+
+    /** A record that is not a request at all: sent to the DLQ with the reason. */
+    public record Malformed(String reason) implements Parsed {
+    }
+
+    private final ObjectMapper json;
+    private final int maxBytes;
+
+    public RequestParser(ObjectMapper json, int maxBytes) {
+        this.json = json;
+        this.maxBytes = maxBytes;
+    }
+
+    public Parsed parse(String value) {
+        if (value == null || value.isBlank()) {
+            return new Malformed("empty record: expected a JSON object with requestId, pluginId, action, params");
+        }
+        int size = value.getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxBytes) {
+            return new Malformed("oversized record: " + size + " bytes, limit " + maxBytes
+                    + " (apex.actions.max-request-bytes)");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(value);
+        } catch (JsonProcessingException e) {
+            return new Malformed("not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        }
+        if (root == null || !root.isObject()) {
+            return new Malformed("not a JSON object: expected {\"requestId\": ..., \"pluginId\": ..., ...}");
+        }
+        JsonNode id = root.get("requestId");
+        if (id == null || !id.isTextual() || id.asText().isBlank()) {
+            return new Malformed("missing requestId: /requestId must be a non-empty string");
+        }
+        String requestId = id.asText();
+        if (requestId.length() > 128) {
+            return new Malformed("requestId longer than 128 characters");
+        }
+        String pluginId = text(root, "pluginId");
+        String action = text(root, "action");
+        if (pluginId == null) {
+            return new Invalid(requestId, null, action, "/pluginId: missing; expected the id of a plugin");
+        }
+        if (action == null) {
+            return new Invalid(requestId, pluginId, null, "/action: missing; expected an action name");
+        }
+        JsonNode params = root.get("params");
+        if (params != null && !params.isNull() && !params.isObject()) {
+            return new Invalid(requestId, pluginId, action, "/params: expected a JSON object, got " + params.getNodeType());
+        }
+        Instant deadline = null;
+        String deadlineText = text(root, "deadline");
+        if (deadlineText != null) {
+            try {
+                deadline = Instant.parse(deadlineText);
+            } catch (DateTimeParseException e) {
+                return new Invalid(requestId, pluginId, action,
+                        "/deadline: '" + deadlineText + "' is not an ISO-8601 instant such as 2026-01-01T12:00:00Z");
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> paramMap = params == null || params.isNull() ? Map.of() : json.convertValue(params, Map.class);
+        return new Valid(new ActionRequest(requestId, pluginId, action, paramMap, text(root, "version"), deadline,
+                text(root, "traceparent")));
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        return n != null && n.isTextual() && !n.asText().isBlank() ? n.asText() : null;
+    }
+}

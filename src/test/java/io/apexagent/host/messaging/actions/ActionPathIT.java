@@ -1,0 +1,206 @@
+package io.apexagent.host.messaging.actions;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.apexagent.host.testing.TestInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/** Requests through the real broker: results, streaming, DLQ, validation errors, idempotency, events. */
+@QuarkusTest
+class ActionPathIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static KafkaCompanion kafka;
+    static ConsumerTask<String, String> results;
+    static ConsumerTask<String, String> dlq;
+    static ConsumerTask<String, String> lifecycle;
+    static ConsumerTask<String, String> events;
+    static ConsumerTask<String, String> errors;
+
+    @BeforeAll
+    static void consume() {
+        kafka = new KafkaCompanion(TestInfrastructure.get().kafkaBootstrap());
+        String group = "action-path-it-" + UUID.randomUUID();
+        results = kafka.consumeStrings().withGroupId(group + "-r").withOffsetReset(
+                org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST).fromTopics("apex.actions.results");
+        dlq = kafka.consumeStrings().withGroupId(group + "-d").withOffsetReset(
+                org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST).fromTopics("apex.actions.dlq");
+        lifecycle = kafka.consumeStrings().withGroupId(group + "-l").withOffsetReset(
+                org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST).fromTopics("apex.plugin.lifecycle");
+        events = kafka.consumeStrings().withGroupId(group + "-e").withOffsetReset(
+                org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST).fromTopics("apex.plugin.events");
+        errors = kafka.consumeStrings().withGroupId(group + "-x").withOffsetReset(
+                org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST).fromTopics("apex.plugin.errors");
+    }
+
+    @AfterAll
+    static void close() {
+        List.of(results, dlq, lifecycle, events, errors).forEach(ConsumerTask::stop);
+        kafka.close();
+    }
+
+    @Test
+    void requestGetsOneFinalRecordKeyedByRequestId() throws Exception {
+        String id = send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"text":"over kafka"}}""");
+        List<ConsumerRecord<String, String>> records = awaitFinal(id);
+        assertThat(records).hasSize(1);
+        JsonNode result = JSON.readTree(records.get(0).value());
+        assertThat(result.path("type").asText()).isEqualTo("final");
+        assertThat(result.path("data").path("text").asText()).isEqualTo("over kafka");
+        assertThat(result.path("pluginVersion").asText()).isEqualTo("1.0.0");
+        assertThat(result.path("nodeId").asText()).isEqualTo("test-node");
+        assertThat(header(records.get(0), ResultPublisher.TYPE_HEADER)).isEqualTo("final");
+    }
+
+    @Test
+    void streamingRequestGetsChunksInOrderThenFinal() throws Exception {
+        String id = send("""
+                {"requestId":"%s","pluginId":"ticker","action":"count","params":{"from":1,"to":20}}""");
+        List<ConsumerRecord<String, String>> records = awaitFinal(id);
+        assertThat(records).hasSize(21);
+        for (int i = 0; i < 20; i++) {
+            JsonNode chunk = JSON.readTree(records.get(i).value());
+            assertThat(chunk.path("type").asText()).isEqualTo("chunk");
+            assertThat(chunk.path("seq").asLong()).isEqualTo(i);
+            assertThat(chunk.path("data").path("n").asInt()).isEqualTo(i + 1);
+        }
+        JsonNode last = JSON.readTree(records.get(20).value());
+        assertThat(last.path("type").asText()).isEqualTo("final");
+        assertThat(last.path("data").path("chunks").asInt()).isEqualTo(20);
+    }
+
+    @Test
+    void malformedRecordsGoToTheDlqWithReasonAndDoNotStallThePartition() throws Exception {
+        String key = "poison-" + UUID.randomUUID();
+        kafka.produceStrings().fromRecords(
+                new ProducerRecord<>("apex.actions.requests", key, "{this is not json"),
+                new ProducerRecord<>("apex.actions.requests", key, "{\"pluginId\":\"echo\",\"action\":\"echo\"}"))
+                .awaitCompletion();
+        // Same key, same partition: a valid request behind the poison ones is still served.
+        String id = UUID.randomUUID().toString();
+        kafka.produceStrings().fromRecords(new ProducerRecord<>("apex.actions.requests", key,
+                "{\"requestId\":\"" + id + "\",\"pluginId\":\"echo\",\"action\":\"echo\",\"params\":{\"text\":\"x\"}}"))
+                .awaitCompletion();
+        awaitFinal(id);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<ConsumerRecord<String, String>> dead = dlq.getRecords().stream().filter(r -> key.equals(r.key())).toList();
+            assertThat(dead).hasSize(2);
+            assertThat(header(dead.get(0), ResultPublisher.REASON_HEADER)).startsWith("not JSON");
+            assertThat(dead.get(0).value()).isEqualTo("{this is not json");
+            assertThat(header(dead.get(1), ResultPublisher.REASON_HEADER)).startsWith("missing requestId");
+        });
+    }
+
+    @Test
+    void invalidRequestsGetAnErrorRecordNamingTheProblem() throws Exception {
+        assertError(send("""
+                {"requestId":"%s","pluginId":"no-such-plugin","action":"x","params":{}}"""), "plugin_not_found", "no-such-plugin");
+        assertError(send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"txt":"x"}}"""), "invalid_parameters", "text");
+        assertError(send("""
+                {"requestId":"%s","pluginId":"echo","action":"shout","params":{}}"""), "action_not_found", "shout");
+        assertError(send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"text":"x"},"deadline":"2001-01-01T00:00:00Z"}"""),
+                "deadline_exceeded", "2001-01-01T00:00:00Z");
+        assertError(send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"text":"x"},"version":"^2.0.0"}"""),
+                "version_mismatch", "^2.0.0");
+        assertError(send("""
+                {"requestId":"%s","action":"echo"}"""), "invalid_request", "/pluginId");
+        await().atMost(Duration.ofSeconds(30)).until(() -> errors.getRecords().stream()
+                .anyMatch(r -> r.value().contains("no-such-plugin") && r.value().contains("\"specversion\":\"1.0\"")));
+    }
+
+    @Test
+    void redeliveredRequestIdDoesNotRunTwice() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String text = "only once " + id;
+        String request = "{\"requestId\":\"" + id + "\",\"pluginId\":\"notes\",\"action\":\"add\",\"params\":{\"text\":\""
+                + text + "\"}}";
+        kafka.produceStrings().fromRecords(new ProducerRecord<>("apex.actions.requests", id, request)).awaitCompletion();
+        JsonNode first = JSON.readTree(awaitFinal(id).get(0).value());
+        kafka.produceStrings().fromRecords(new ProducerRecord<>("apex.actions.requests", id, request)).awaitCompletion();
+        await().atMost(Duration.ofSeconds(30)).until(() -> recordsOf(id).size() == 2);
+        JsonNode second = JSON.readTree(recordsOf(id).get(1).value());
+        assertThat(second.path("data")).isEqualTo(first.path("data"));
+        String notes = given().contentType("application/json").body("{}").post("/plugins/notes/actions/list")
+                .then().statusCode(200).extract().asString();
+        assertThat(notes.split(java.util.regex.Pattern.quote(text), -1)).hasSize(2);
+    }
+
+    @Test
+    void lifecycleAndPluginEventsReachTheirTopicsAsCloudEvents() {
+        given().post("/plugins/ticker/pause").then().statusCode(200);
+        given().post("/plugins/ticker/resume").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lifecycle.getRecords()).anySatisfy(r -> {
+            JsonNode ce = JSON.readTree(r.value());
+            assertThat(r.key()).isEqualTo("ticker");
+            assertThat(ce.path("specversion").asText()).isEqualTo("1.0");
+            assertThat(ce.path("type").asText()).isEqualTo("io.apexagent.plugin.lifecycle");
+            assertThat(ce.path("nodeid").asText()).isEqualTo("test-node");
+            assertThat(ce.path("pluginversion").asText()).isEqualTo("1.0.0");
+            assertThat(ce.path("data").path("to").asText()).isEqualTo("PAUSED");
+            assertThat(ce.path("data").path("from").asText()).isEqualTo("ACTIVE");
+        }));
+        String text = "event " + UUID.randomUUID();
+        given().contentType("application/json").body("{\"text\":\"" + text + "\"}").post("/plugins/notes/actions/add")
+                .then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events.getRecords()).anySatisfy(r -> {
+            JsonNode ce = JSON.readTree(r.value());
+            assertThat(r.key()).isEqualTo("notes");
+            assertThat(ce.path("data").path("type").asText()).isEqualTo("note.added");
+            assertThat(ce.path("data").path("data").path("text").asText()).isEqualTo(text);
+        }));
+    }
+
+    static String send(String template) {
+        String id = UUID.randomUUID().toString();
+        kafka.produceStrings().fromRecords(new ProducerRecord<>("apex.actions.requests", id, template.formatted(id)))
+                .awaitCompletion();
+        return id;
+    }
+
+    static List<ConsumerRecord<String, String>> awaitFinal(String id) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> recordsOf(id).stream()
+                .anyMatch(r -> !"chunk".equals(header(r, ResultPublisher.TYPE_HEADER))));
+        return recordsOf(id);
+    }
+
+    static List<ConsumerRecord<String, String>> recordsOf(String id) {
+        return results.getRecords().stream().filter(r -> id.equals(r.key())).toList();
+    }
+
+    static void assertError(String id, String type, String messagePart) throws Exception {
+        List<ConsumerRecord<String, String>> records = awaitFinal(id);
+        assertThat(records).hasSize(1);
+        JsonNode error = JSON.readTree(records.get(0).value());
+        assertThat(error.path("type").asText()).isEqualTo("error");
+        assertThat(error.path("error").path("type").asText()).as(error.toString()).isEqualTo(type);
+        assertThat(error.path("error").path("message").asText()).contains(messagePart);
+    }
+
+    static String header(ConsumerRecord<String, String> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+}

@@ -1,0 +1,50 @@
+package io.apexagent.host.messaging.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class RequestParserTest {
+
+    final RequestParser parser = new RequestParser(new ObjectMapper(), 200);
+
+    @Test
+    void validRequestWithAllFields() {
+        var parsed = parser.parse("""
+                {"requestId":"r1","pluginId":"echo","action":"echo","params":{"text":"hi"},
+                 "version":"^1.0.0","deadline":"2030-01-01T00:00:00Z","traceparent":"00-abc-def-01"}""");
+        assertThat(parsed).isEqualTo(new RequestParser.Valid(new ActionRequest("r1", "echo", "echo",
+                Map.of("text", "hi"), "^1.0.0", Instant.parse("2030-01-01T00:00:00Z"), "00-abc-def-01")));
+    }
+
+    @Test
+    void malformedRecordsSayWhy() {
+        assertThat(reason("")).startsWith("empty record");
+        assertThat(reason("{not json")).startsWith("not JSON").contains("line 1");
+        assertThat(reason("[1,2]")).startsWith("not a JSON object");
+        assertThat(reason("{\"pluginId\":\"echo\"}")).startsWith("missing requestId");
+        assertThat(reason("{\"requestId\":\"" + "x".repeat(300) + "\"}")).startsWith("oversized record").contains("limit 200");
+    }
+
+    @Test
+    void requestWithIdButBadFieldsIsInvalidNotMalformed() {
+        assertThat(parser.parse("{\"requestId\":\"r\",\"action\":\"a\"}"))
+                .isEqualTo(new RequestParser.Invalid("r", null, "a", "/pluginId: missing; expected the id of a plugin"));
+        assertThat(parser.parse("{\"requestId\":\"r\",\"pluginId\":\"p\",\"action\":\"a\",\"params\":[1]}"))
+                .isInstanceOf(RequestParser.Invalid.class)
+                .hasToString(new RequestParser.Invalid("r", "p", "a", "/params: expected a JSON object, got ARRAY").toString());
+        assertThat(parser.parse("{\"requestId\":\"r\",\"pluginId\":\"p\",\"action\":\"a\",\"deadline\":\"tomorrow\"}"))
+                .extracting(p -> ((RequestParser.Invalid) p).reason()).asString().startsWith("/deadline: 'tomorrow'");
+    }
+
+    private String reason(String value) {
+        var parsed = parser.parse(value);
+        assertThat(parsed).isInstanceOf(RequestParser.Malformed.class);
+        return ((RequestParser.Malformed) parsed).reason();
+    }
+}
