@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import io.apexagent.host.cluster.ClusterCommands;
 import io.apexagent.host.plugin.ActionResult;
 import io.apexagent.host.plugin.PluginManager;
 import io.apexagent.host.plugin.PluginSnapshot;
@@ -30,9 +33,11 @@ import io.smallrye.mutiny.Uni;
 public class PluginResource {
 
     private final PluginManager plugins;
+    private final ClusterCommands cluster;
 
-    PluginResource(PluginManager plugins) {
+    PluginResource(PluginManager plugins, ClusterCommands cluster) {
         this.plugins = plugins;
+        this.cluster = cluster;
     }
 
     @GET
@@ -57,9 +62,17 @@ public class PluginResource {
 
     @POST
     @Path("/{id}/{operation: load|start|pause|resume|stop|reload|unload}")
-    @Operation(summary = "Apply a lifecycle operation (load, start, pause, resume, stop, reload, unload)")
-    public Uni<PluginView> operate(@PathParam("id") String id, @PathParam("operation") String operation) {
+    @Operation(summary = "Apply a lifecycle operation (load, start, pause, resume, stop, reload, unload); "
+            + "all but load apply to every replica unless scope=local")
+    public Uni<PluginView> operate(@PathParam("id") String id, @PathParam("operation") String operation,
+            @QueryParam("scope") @DefaultValue("cluster") String scope) {
         String reason = operation + " requested over REST";
+        if (!"cluster".equals(scope) && !"local".equals(scope)) {
+            throw new PluginLifecycleException(id, "scope '" + scope + "' is not cluster or local", null);
+        }
+        if ("cluster".equals(scope) && ClusterCommands.OPERATIONS.contains(operation)) {
+            return cluster.apply(id, operation, reason).map(PluginView::of);
+        }
         Uni<PluginSnapshot> result = switch (operation) {
             case "load" -> plugins.load(id, reason);
             case "start" -> plugins.start(id, reason);

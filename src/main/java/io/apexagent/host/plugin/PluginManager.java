@@ -78,7 +78,8 @@ public class PluginManager {
         registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError,
                 verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
                 stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);
-        dispatcher = new ActionDispatcher(json, config.plugins().defaultTimeout());
+        dispatcher = new ActionDispatcher(json, config.plugins().defaultTimeout(),
+                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
         // Start-up waits for the initial load so that "ready" means the plugins are there.
         onLifecycleThread(() -> {
             registry.rescan(config.plugins().startOnBoot());

@@ -34,7 +34,8 @@ public class ActionExecutions {
     }
 
     /** Already finished: its final record is stored (and maybe already published). */
-    public record Done(String finalRecord, boolean published, boolean sameRecord) implements Claim {
+    public record Done(String finalRecord, boolean published, boolean sameRecord, java.time.Instant storedAt)
+            implements Claim {
     }
 
     /** Another live replica holds the lease. */
@@ -65,7 +66,8 @@ public class ActionExecutions {
 
     private Uni<Claim> existing(String requestId, String nodeId, Duration lease, int partition, long offset) {
         return pool.preparedQuery("""
-                SELECT status, final_result, node_id, lease_until > now() AS leased, source_partition, source_offset
+                SELECT status, final_result, node_id, lease_until > now() AS leased, source_partition, source_offset,
+                       updated_at
                 FROM action_execution WHERE request_id = $1""")
                 .execute(Tuple.of(requestId))
                 .flatMap(rows -> {
@@ -74,7 +76,8 @@ public class ActionExecutions {
                     if (!RUNNING.equals(status)) {
                         boolean same = Integer.valueOf(partition).equals(row.getInteger("source_partition"))
                                 && Long.valueOf(offset).equals(row.getLong("source_offset"));
-                        return Uni.createFrom().item(new Done(row.getString("final_result"), PUBLISHED.equals(status), same));
+                        return Uni.createFrom().item(new Done(row.getString("final_result"), PUBLISHED.equals(status), same,
+                                row.getOffsetDateTime("updated_at").toInstant()));
                     }
                     if (Boolean.TRUE.equals(row.getBoolean("leased")) && !nodeId.equals(row.getString("node_id"))) {
                         return Uni.createFrom().item(new Elsewhere(row.getString("node_id")));

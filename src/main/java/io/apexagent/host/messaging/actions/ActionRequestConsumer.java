@@ -39,14 +39,17 @@ public class ActionRequestConsumer {
     private final PluginManager plugins;
     private final ActionExecutions executions;
     private final ResultPublisher publisher;
+    private final ResultLog resultLog;
     private final RequestParser parser;
     private final InFlightPermits permits;
     private final String nodeId;
     private final Duration lease;
     private final Duration maxBackoff;
+    private volatile boolean stopping;
 
     ActionRequestConsumer(PluginManager plugins, ActionExecutions executions, ResultPublisher publisher,
-            ObjectMapper json, NodeIdentity node, ApexConfig config) {
+            ResultLog resultLog, ObjectMapper json, NodeIdentity node, ApexConfig config) {
+        this.resultLog = resultLog;
         this.plugins = plugins;
         this.executions = executions;
         this.publisher = publisher;
@@ -103,13 +106,22 @@ public class ActionRequestConsumer {
                 });
     }
 
-    /** A redelivered request that already finished: publish its stored final record again unless it is known published. */
+    /**
+     * A request that already finished. The same record redelivered (crash, rebalance): its final record
+     * is published once — if the row does not say so, the result log is checked before publishing. A
+     * client sending the same requestId again (another record): it gets the stored final record again.
+     */
     private Uni<Void> replay(ActionRequest request, ActionExecutions.Done done) {
-        if (done.published() && done.sameRecord()) {
+        if (done.sameRecord() && done.published()) {
             return Uni.createFrom().voidItem();
         }
+        Uni<Boolean> alreadyOnTopic = done.sameRecord()
+                ? retrying(resultLog.containsFinal(request.requestId(), done.storedAt()))
+                : Uni.createFrom().item(false);
         String type = done.finalRecord().contains("\"type\":\"error\"") ? ResultRecord.ERROR : ResultRecord.FINAL;
-        return publisher.publish(request.requestId(), type, -1, done.finalRecord())
+        return alreadyOnTopic
+                .chain(found -> found ? Uni.createFrom().voidItem()
+                        : publisher.publish(request.requestId(), type, -1, done.finalRecord()))
                 .chain(() -> retrying(executions.published(request.requestId())));
     }
 
@@ -211,10 +223,16 @@ public class ActionRequestConsumer {
                 new ResultRecord.ErrorInfo(type, message), nodeId, Instant.now());
     }
 
+    /** Retries a database step while the database is away; gives up once the replica shuts down (the request is redelivered). */
     private <T> Uni<T> retrying(Uni<T> databaseStep) {
-        return databaseStep.onFailure().invoke(e -> LOG.warnf("action_execution not reachable, retrying: %s",
-                e.getMessage()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), maxBackoff).indefinitely();
+        return databaseStep
+                .onFailure(e -> !stopping).invoke(e -> LOG.warnf("action_execution not reachable, retrying: %s",
+                        e.getMessage()))
+                .onFailure(e -> !stopping).retry().withBackOff(Duration.ofMillis(200), maxBackoff).indefinitely();
+    }
+
+    void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        stopping = true;
     }
 
     private static String keyOf(IncomingKafkaRecordMetadata<?, ?> meta) {

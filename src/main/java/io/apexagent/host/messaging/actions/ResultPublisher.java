@@ -40,6 +40,7 @@ public class ResultPublisher {
     private final MutinyEmitter<String> dlq;
     private final ObjectMapper json;
     private final Duration maxBackoff;
+    private volatile boolean stopping;
 
     ResultPublisher(@Channel(RESULTS) MutinyEmitter<String> results, @Channel(DLQ) MutinyEmitter<String> dlq,
             ObjectMapper json, ApexConfig config) {
@@ -80,6 +81,11 @@ public class ResultPublisher {
     }
 
     private Uni<Void> withRetry(Uni<Void> send) {
-        return send.onFailure().retry().withBackOff(Duration.ofMillis(200), maxBackoff).indefinitely();
+        return send.onFailure(e -> !stopping).retry().withBackOff(Duration.ofMillis(200), maxBackoff).indefinitely();
+    }
+
+    /** Once the replica shuts down, unpublished results are left to the replica that gets the request next. */
+    void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        stopping = true;
     }
 }

@@ -3,6 +3,7 @@ package io.apexagent.host.plugin.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -28,10 +29,17 @@ public final class ActionDispatcher {
 
     private final ObjectMapper json;
     private final Duration defaultTimeout;
+    private final Executor hostExecutor;
 
-    public ActionDispatcher(ObjectMapper json, Duration defaultTimeout) {
+    /**
+     * @param hostExecutor where results continue after the plugin emitted them: plugin signals may arrive
+     *                     on a thread whose context class loader is the plugin's, which host code (CDI,
+     *                     Kafka, Hibernate) must never run under
+     */
+    public ActionDispatcher(ObjectMapper json, Duration defaultTimeout, Executor hostExecutor) {
         this.json = json;
         this.defaultTimeout = defaultTimeout;
+        this.hostExecutor = hostExecutor;
     }
 
     /** Validates a call before it is admitted: the action exists, streams if asked to, and params match. */
@@ -56,6 +64,7 @@ public final class ActionDispatcher {
         Uni<Object> call = PluginCalls.uni(plugin.loaded(), p -> nonNull(plugin, p.executeAction(action, params)));
         return call
                 .runSubscriptionOn(plugin.workers())
+                .emitOn(hostExecutor)
                 .ifNoItem().after(timeoutOf(plugin)).failWith(() -> timeout(plugin, action))
                 .invoke(result -> checkResult(plugin, action, result))
                 .onFailure().transform(e -> translate(plugin, action, e))
@@ -73,6 +82,7 @@ public final class ActionDispatcher {
                 p -> nonNull(plugin, ((StreamingPlugin) p).streamAction(action, params)));
         return chunks
                 .runSubscriptionOn(plugin.workers())
+                .emitOn(hostExecutor)
                 .invoke(chunk -> checkChunk(plugin, action, chunk))
                 .ifNoItem().after(timeoutOf(plugin)).failWith(() -> timeout(plugin, action))
                 .onFailure().transform(e -> translate(plugin, action, e))

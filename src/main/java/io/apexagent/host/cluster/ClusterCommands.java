@@ -1,0 +1,139 @@
+package io.apexagent.host.cluster;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.apexagent.host.config.NodeIdentity;
+import io.apexagent.host.plugin.PluginManager;
+import io.apexagent.host.plugin.PluginSnapshot;
+import io.apexagent.host.plugin.lifecycle.PluginState;
+import io.apexagent.plugin.PluginException;
+import io.apexagent.plugin.PluginLifecycleException;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Cluster-wide lifecycle operations. An admin call on one replica is stored as desired state, applied
+ * there, and published on {@code apex.plugin.commands}; every other replica applies it when it reads
+ * the command, and a replica that starts later applies the stored desired state after its first load.
+ */
+@ApplicationScoped
+public class ClusterCommands {
+
+    /** Operations that apply to every replica. */
+    public static final List<String> OPERATIONS = List.of("start", "stop", "pause", "resume", "reload", "unload");
+    public static final String OUT = "plugin-commands-out";
+    public static final String IN = "plugin-commands-in";
+
+    private static final Logger LOG = Logger.getLogger(ClusterCommands.class);
+
+    private final PluginManager plugins;
+    private final DesiredStates desired;
+    private final MutinyEmitter<ClusterCommand> commands;
+    private final String nodeId;
+
+    ClusterCommands(PluginManager plugins, DesiredStates desired, @Channel(OUT) MutinyEmitter<ClusterCommand> commands,
+            NodeIdentity node) {
+        this.plugins = plugins;
+        this.desired = desired;
+        this.commands = commands;
+        this.nodeId = node.nodeId();
+    }
+
+    /** Applies an operation here and on every replica; the answer is this replica's result. */
+    public Uni<PluginSnapshot> apply(String pluginId, String operation, String reason) {
+        ClusterCommand command = new ClusterCommand(UUID.randomUUID().toString(), pluginId, operation, reason, nodeId,
+                Instant.now());
+        plugins.get(pluginId); // unknown plugin: 404 before anything is stored or sent
+        return storeIntent(command)
+                .chain(() -> applyLocally(command))
+                .call(() -> commands.sendMessage(Message.of(command).addMetadata(
+                        OutgoingKafkaRecordMetadata.<String>builder().withKey(pluginId).build())));
+    }
+
+    /** Commands of the other replicas. */
+    @Incoming(IN)
+    public Uni<Void> onCommand(ClusterCommand command) {
+        if (command == null || nodeId.equals(command.nodeId())) {
+            return Uni.createFrom().voidItem();
+        }
+        return applyLocally(command)
+                .onFailure().invoke(e -> LOG.warnf("cluster command %s %s from %s not applied here: %s",
+                        command.operation(), command.pluginId(), command.nodeId(), e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** After the first load at start (and once messaging is wired), converge on the stored desired state. */
+    void converge(@Observes @Priority(3000) StartupEvent event) {
+        desired.all()
+                .onItem().transformToMulti(states -> io.smallrye.mutiny.Multi.createFrom().iterable(states))
+                .onItem().transformToUniAndConcatenate(this::converge)
+                .collect().asList()
+                .await().atMost(java.time.Duration.ofMinutes(2));
+    }
+
+    private Uni<Void> converge(DesiredStates.DesiredState state) {
+        PluginSnapshot snapshot;
+        try {
+            snapshot = plugins.get(state.pluginId());
+        } catch (PluginException e) {
+            return Uni.createFrom().voidItem(); // desired state of a plugin this replica does not have
+        }
+        String reason = "desired state of the cluster";
+        Uni<PluginSnapshot> op;
+        if (!state.enabled()) {
+            op = running(snapshot) ? plugins.stop(state.pluginId(), reason) : Uni.createFrom().item(snapshot);
+        } else if (state.paused()) {
+            op = snapshot.state() == PluginState.ACTIVE ? plugins.pause(state.pluginId(), reason)
+                    : Uni.createFrom().item(snapshot);
+        } else {
+            op = snapshot.state() == PluginState.ACTIVE ? Uni.createFrom().item(snapshot)
+                    : plugins.start(state.pluginId(), reason);
+        }
+        return op.onFailure().invoke(e -> LOG.warnf("plugin %s: cannot apply the desired state here: %s",
+                state.pluginId(), e.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private Uni<Void> storeIntent(ClusterCommand c) {
+        String by = c.nodeId() + ": " + c.reason();
+        return switch (c.operation()) {
+            case "start", "resume" -> desired.save(c.pluginId(), true, false, by);
+            case "pause" -> desired.save(c.pluginId(), true, true, by);
+            case "stop", "unload" -> desired.save(c.pluginId(), false, false, by);
+            case "reload" -> Uni.createFrom().voidItem();
+            default -> Uni.createFrom().failure(new PluginLifecycleException(c.pluginId(),
+                    "unknown cluster operation '" + c.operation() + "'; expected one of " + OPERATIONS, null));
+        };
+    }
+
+    private Uni<PluginSnapshot> applyLocally(ClusterCommand c) {
+        String reason = c.reason() + (c.nodeId().equals(nodeId) ? "" : " (cluster command from " + c.nodeId() + ")");
+        return switch (c.operation()) {
+            case "start" -> plugins.start(c.pluginId(), reason);
+            case "stop" -> plugins.stop(c.pluginId(), reason);
+            case "pause" -> plugins.pause(c.pluginId(), reason);
+            case "resume" -> plugins.resume(c.pluginId(), reason);
+            case "reload" -> plugins.reload(c.pluginId(), reason);
+            case "unload" -> plugins.unload(c.pluginId(), reason);
+            default -> Uni.createFrom().failure(new PluginLifecycleException(c.pluginId(),
+                    "unknown cluster operation '" + c.operation() + "'", null));
+        };
+    }
+
+    private static boolean running(PluginSnapshot s) {
+        return s.state() == PluginState.ACTIVE || s.state() == PluginState.PAUSED || s.state() == PluginState.INITIALIZED;
+    }
+}

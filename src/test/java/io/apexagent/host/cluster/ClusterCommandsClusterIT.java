@@ -1,0 +1,89 @@
+package io.apexagent.host.cluster;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.apexagent.host.testing.HostProcess;
+
+/** An admin call on one replica reaches every replica, including one that starts afterwards. */
+class ClusterCommandsClusterIT {
+
+    final List<HostProcess> hosts = new ArrayList<>();
+
+    @AfterEach
+    void stopHosts() throws InterruptedException {
+        for (HostProcess h : hosts) {
+            h.close();
+        }
+    }
+
+    @Test
+    void pauseOnOneReplicaPausesAllAndALateReplicaConverges() throws Exception {
+        HostProcess a = start("node-f");
+        HostProcess b = start("node-g");
+
+        given().baseUri(a.baseUrl()).post("/plugins/greeter/pause").then().statusCode(200)
+                .body("state", equalTo("PAUSED"));
+        awaitState(b, "greeter", "PAUSED");
+
+        HostProcess late = start("node-h");
+        awaitState(late, "greeter", "PAUSED");
+        awaitState(late, "echo", "ACTIVE");
+
+        given().baseUri(b.baseUrl()).post("/plugins/greeter/resume").then().statusCode(200);
+        for (HostProcess h : hosts) {
+            awaitState(h, "greeter", "ACTIVE");
+        }
+
+        given().baseUri(late.baseUrl()).post("/plugins/greeter/stop").then().statusCode(200)
+                .body("state", equalTo("STOPPED"));
+        awaitState(a, "greeter", "STOPPED");
+        awaitState(b, "greeter", "STOPPED");
+        given().baseUri(a.baseUrl()).get("/plugins/greeter").then()
+                .body("reason", equalTo("stop requested over REST (cluster command from node-h)"));
+        // Leave the cluster as the other tests expect it.
+        given().baseUri(a.baseUrl()).post("/plugins/greeter/start").then().statusCode(200);
+    }
+
+    @Test
+    void pluginEventReachesSubscribersOnEveryReplicaExactlyOnce() throws Exception {
+        HostProcess a = start("node-i");
+        HostProcess b = start("node-j");
+        int seenOnA = seen(a);
+        int seenOnB = seen(b);
+        given().baseUri(a.baseUrl()).contentType("application/json").body("{\"text\":\"across replicas\"}")
+                .post("/plugins/notes/actions/add").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen(b) == seenOnB + 1 && seen(a) == seenOnA + 1);
+        // No second delivery of the same event on either replica.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> seen(b) == seenOnB + 1 && seen(a) == seenOnA + 1);
+        given().baseUri(b.baseUrl()).contentType("application/json").body("{}")
+                .post("/plugins/audit-listener/actions/stats").then().body("result.last.text", equalTo("across replicas"));
+    }
+
+    private static int seen(HostProcess host) {
+        return given().baseUri(host.baseUrl()).contentType("application/json").body("{}")
+                .post("/plugins/audit-listener/actions/stats").then().statusCode(200).extract().path("result.seen");
+    }
+
+    private HostProcess start(String node) throws Exception {
+        HostProcess h = HostProcess.start(node, Map.of());
+        hosts.add(h);
+        return h;
+    }
+
+    private static void awaitState(HostProcess host, String plugin, String state) {
+        await(host.nodeId() + " " + plugin + " " + state).atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().baseUri(host.baseUrl()).get("/plugins/" + plugin).then()
+                        .statusCode(200).body("state", equalTo(state)));
+    }
+}

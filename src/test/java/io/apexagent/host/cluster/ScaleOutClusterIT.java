@@ -1,0 +1,169 @@
+package io.apexagent.host.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.apexagent.host.testing.HostProcess;
+import io.apexagent.host.testing.TestInfrastructure;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/**
+ * Several host processes on the real broker: they share the work, a replica killed with SIGKILL
+ * mid-run loses no request and duplicates no final record, and a broker restart loses nothing.
+ */
+class ScaleOutClusterIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Map<String, String> ENV = Map.of("APEX_ACTIONS_LEASE", "10s");
+    static KafkaCompanion kafka;
+    static ConsumerTask<String, String> results;
+    final List<HostProcess> hosts = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaCompanion(TestInfrastructure.get().kafkaBootstrap());
+        results = kafka.consumeStrings().withGroupId("cluster-it-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics("apex.actions.results");
+    }
+
+    @AfterAll
+    static void disconnect() {
+        results.stop();
+        kafka.close();
+    }
+
+    @AfterEach
+    void stopHosts() throws InterruptedException {
+        for (HostProcess h : hosts) {
+            h.close();
+        }
+    }
+
+    @Test
+    void twoReplicasShareTheRequestsOfSixPartitions() throws Exception {
+        hosts.add(HostProcess.start("node-a", ENV));
+        hosts.add(HostProcess.start("node-b", ENV));
+        List<String> ids = sendEcho(600);
+        Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(2));
+        Map<String, Long> byNode = finals.values().stream().map(l -> l.get(0).path("nodeId").asText())
+                .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+        assertThat(byNode.keySet()).containsExactlyInAnyOrder("node-a", "node-b");
+    }
+
+    @Test
+    void killingAReplicaMidRunLosesNoRequestAndDuplicatesNoFinal() throws Exception {
+        HostProcess victim = HostProcess.start("node-c", ENV);
+        hosts.add(victim);
+        hosts.add(HostProcess.start("node-d", ENV));
+        List<String> ids = new ArrayList<>();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            String id = "kill-" + UUID.randomUUID();
+            ids.add(id);
+            records.add(new ProducerRecord<>("apex.actions.requests", id, "{\"requestId\":\"" + id
+                    + "\",\"pluginId\":\"ticker\",\"action\":\"count\",\"params\":{\"from\":1,\"to\":2,\"interval_ms\":20}}"));
+        }
+        kafka.produceStrings().fromRecords(records).awaitCompletion(Duration.ofMinutes(1));
+        Set<String> wanted = Set.copyOf(ids);
+        await().atMost(Duration.ofMinutes(1)).until(() -> finalsOf(wanted).size() >= 300);
+        victim.kill();
+        long doneAtKill = finalsOf(wanted).size();
+
+        Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(4));
+        long bySurvivor = finals.values().stream().filter(l -> l.get(0).path("nodeId").asText().equals("node-d")).count();
+        assertThat(doneAtKill).isLessThan(5000);
+        assertThat(bySurvivor).isGreaterThan(5000 - doneAtKill - 1);
+    }
+
+    @Test
+    void brokerRestartMidRunLosesNothing() throws Exception {
+        hosts.add(HostProcess.start("node-e", ENV));
+        List<String> ids = new ArrayList<>();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String id = "restart-" + UUID.randomUUID();
+            ids.add(id);
+            records.add(new ProducerRecord<>("apex.actions.requests", id, "{\"requestId\":\"" + id
+                    + "\",\"pluginId\":\"ticker\",\"action\":\"count\",\"params\":{\"from\":1,\"to\":3,\"interval_ms\":10}}"));
+        }
+        kafka.produceStrings().fromRecords(records).awaitCompletion(Duration.ofMinutes(1));
+        Set<String> wanted = Set.copyOf(ids);
+        await().atMost(Duration.ofMinutes(1)).until(() -> finalsOf(wanted).size() >= 100);
+        TestInfrastructure.get().stopKafka();
+        TestInfrastructure.get().startKafka();
+        awaitOneFinalEach(ids, Duration.ofMinutes(4));
+    }
+
+    static List<String> sendEcho(int n) {
+        List<String> ids = new ArrayList<>();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = "share-" + UUID.randomUUID();
+            ids.add(id);
+            records.add(new ProducerRecord<>("apex.actions.requests", id, "{\"requestId\":\"" + id
+                    + "\",\"pluginId\":\"echo\",\"action\":\"echo\",\"params\":{\"text\":\"" + i + "\"}}"));
+        }
+        kafka.produceStrings().fromRecords(records).awaitCompletion(Duration.ofMinutes(1));
+        return ids;
+    }
+
+    /** Waits until every request has a final (or error) record, then checks none has two. */
+    static Map<String, List<JsonNode>> awaitOneFinalEach(List<String> ids, Duration timeout) {
+        Set<String> wanted = Set.copyOf(ids);
+        await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
+                .until(() -> finalsOf(wanted).keySet().containsAll(wanted));
+        // Late duplicates, if any, would show up shortly: no request may have two finals for 3 s.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> finalsOf(wanted).values().stream().allMatch(l -> l.size() == 1));
+        Map<String, List<JsonNode>> finals = finalsOf(wanted);
+        Map<String, Integer> duplicated = new HashMap<>();
+        finals.forEach((id, list) -> {
+            if (list.size() != 1) {
+                duplicated.put(id, list.size());
+            }
+        });
+        assertThat(duplicated).as("requests with more than one final record").isEmpty();
+        assertThat(finals.values()).allSatisfy(l -> assertThat(l.get(0).path("type").asText()).isEqualTo("final"));
+        return finals;
+    }
+
+    static Map<String, List<JsonNode>> finalsOf(Set<String> wanted) {
+        Map<String, List<JsonNode>> finals = new HashMap<>();
+        for (ConsumerRecord<String, String> r : results.getRecords()) {
+            if (!wanted.contains(r.key())) {
+                continue;
+            }
+            var type = r.headers().lastHeader("apex-type");
+            if (type != null && !"chunk".equals(new String(type.value(), StandardCharsets.UTF_8))) {
+                try {
+                    finals.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(JSON.readTree(r.value()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        return finals;
+    }
+}

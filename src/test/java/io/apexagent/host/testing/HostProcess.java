@@ -1,0 +1,122 @@
+package io.apexagent.host.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One replica of the host as its own process, started from the packaged jar ({@code host.jar} system
+ * property, set by failsafe) against the suite's real servers, with the production profile.
+ */
+public final class HostProcess implements AutoCloseable {
+
+    private final String nodeId;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private HostProcess(String nodeId, int port, Process process, Path log) {
+        this.nodeId = nodeId;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts a replica and waits until it reports ready. */
+    public static HostProcess start(String nodeId, Map<String, String> extraEnv) throws Exception {
+        TestInfrastructure infra = TestInfrastructure.get();
+        int port = TestInfrastructure.freePort();
+        Path work = Path.of("target/cluster", nodeId).toAbsolutePath();
+        Files.createDirectories(work);
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafkaBootstrap());
+        env.put("DB_REACTIVE_URL", "postgresql://127.0.0.1:" + infra.postgresPort() + "/postgres");
+        env.put("DB_JDBC_URL", infra.jdbcUrl());
+        env.put("DB_USERNAME", "postgres");
+        env.put("VAULT_ADDR", infra.vaultUrl());
+        env.put("VAULT_TOKEN", infra.vaultHostToken());
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("APEX_NODE_ID", nodeId);
+        env.put("APEX_PLUGINS_DIRS", Path.of("plugins").toAbsolutePath().toString());
+        env.put("APEX_PLUGINS_DATA_DIR", work.resolve("data").toString());
+        env.put("APEX_PLUGINS_COMPILE_CACHE_DIR", work.resolve("compiled").toString());
+        env.putAll(extraEnv);
+        Path log = work.resolve("host.log");
+        ProcessBuilder pb = new ProcessBuilder(List.of(javaBin(), "-Xmx512m", "-jar", System.getProperty("host.jar")))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process process = pb.start();
+        // No replica may outlive the test JVM, however it ends.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        HostProcess host = new HostProcess(nodeId, port, process, log);
+        host.awaitReady(Duration.ofSeconds(90));
+        return host;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Kills the process with SIGKILL: no shutdown hook, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).build();
+        org.awaitility.Awaitility.await("host " + nodeId + " ready").atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("host " + nodeId + " exited during start-up:\n" + tail());
+                    }
+                    try {
+                        return http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+    }
+
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
