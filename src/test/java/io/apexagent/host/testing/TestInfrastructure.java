@@ -51,7 +51,10 @@ public final class TestInfrastructure {
         postgresPort = postgres.getPort();
         kafka.join();
         vault.join();
-        hostToken = Files.readString(WORK.resolve("vault/host-token")).strip();
+        // A host token (policy apex-host, like vault/start.sh's) with an id of our own, so that
+        // startVault() can give a restarted in-memory server the same token, as a persistent one would keep it.
+        hostToken = "apex-test-host-" + java.util.UUID.randomUUID();
+        new VaultAdmin(vaultUrl(), vaultRootToken).recreateToken(hostToken, "apex-host");
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-infrastructure-stop"));
     }
 
