@@ -10,6 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.apexagent.host.plugin.InvalidActionParametersException;
 import io.apexagent.host.plugin.PluginNotFoundException;
+import io.apexagent.host.state.StateNotFoundException;
+import io.apexagent.host.state.StateUnavailableException;
 import io.apexagent.plugin.PluginActionNotFoundException;
 import io.apexagent.plugin.PluginConfigurationException;
 import io.apexagent.plugin.PluginDependencyException;
@@ -34,6 +36,8 @@ public class PluginExceptionMapper {
             Map.entry(PluginDependencyException.class, 409),
             Map.entry(PluginLifecycleException.class, 409),
             Map.entry(PluginStateException.class, 409),
+            Map.entry(StateNotFoundException.class, 404),
+            Map.entry(StateUnavailableException.class, 503),
             Map.entry(PluginSecurityException.class, 403),
             Map.entry(PluginUnavailableException.class, 503),
             Map.entry(PluginTransientException.class, 503),

@@ -54,6 +54,41 @@ public interface ApexConfig {
         Duration infrastructureWait();
     }
 
+    /** Persistence of plugin state (PostgreSQL, encrypted with Vault Transit). */
+    State state();
+
+    /** Plugin state persistence. */
+    interface State {
+        /** Vault Transit key that encrypts every plugin's state before it is written. */
+        @WithDefault("apex-plugin-state")
+        String transitKey();
+
+        /** Largest serialized (JSON) state of one plugin, in bytes, unless set per plugin. */
+        @WithDefault("1048576")
+        int maxBytes();
+
+        /** Per-plugin size limits in bytes: {@code apex.state.max-bytes-per-plugin."<id>"=65536}. */
+        Map<String, Integer> maxBytesPerPlugin();
+
+        /**
+         * Operator override of the downgrade refusal: {@code apex.state.allow-downgrade."<id>"=true} lets a plugin
+         * start on state written by a newer schema version (handed to it as stored; the newer snapshot is kept).
+         */
+        Map<String, Boolean> allowDowngrade();
+
+        /** Time limit of one state read or write (database and Vault) during a lifecycle operation. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Pause between retries of saves that failed because PostgreSQL or Vault was unreachable. */
+        @WithDefault("5s")
+        Duration retryInterval();
+
+        /** Attempts of a write that lost an optimistic-lock race with another writer before it is reported. */
+        @WithDefault("5")
+        int conflictAttempts();
+    }
+
     /** Operator-supplied settings per plugin: {@code apex.plugin-config."<id>".<key>=<value>}. */
     Map<String, Map<String, String>> pluginConfig();
 

@@ -64,6 +64,9 @@ public class PluginManager {
     @Inject
     jakarta.enterprise.inject.Instance<PluginStateHooks> stateHooks;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<HostPluginContext.StateSaves> stateSaves;
+
     private final ExecutorService lifecycleThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "plugin-lifecycle");
         t.setDaemon(true);
@@ -74,7 +77,8 @@ public class PluginManager {
 
     void onStart(@Observes @Priority(50) StartupEvent event) {
         PluginFactory factory = new PluginFactory(config, node.nodeId(), bus::publishLifecycle, bus::publishError,
-                new HostPluginContext.Services(bus, hub, vault, new DependencyCallsImpl()));
+                new HostPluginContext.Services(bus, hub, vault, new DependencyCallsImpl(),
+                        stateSaves.isResolvable() ? stateSaves.get() : HostPluginContext.StateSaves.DISABLED));
         registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError,
                 verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
                 stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);

@@ -20,6 +20,11 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         config.put("apex.plugins.dirs", "plugins," + TestPluginDirectory.path());
         config.put("apex.plugins.data-dir", "target/plugin-data");
         config.put("apex.plugins.compile-cache-dir", "target/plugin-data/.compiled");
+        // State tests: quick retries after outages, a small limit and a forced downgrade for one plugin each.
+        config.put("apex.state.retry-interval", "500ms");
+        config.put("apex.state.timeout", "5s");
+        config.put("apex.state.max-bytes-per-plugin.\"st-limit\"", "256");
+        config.put("apex.state.allow-downgrade.\"st-downgrade-forced\"", "true");
         return config;
     }
 

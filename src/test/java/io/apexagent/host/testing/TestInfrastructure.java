@@ -30,7 +30,9 @@ public final class TestInfrastructure {
     public final int kafkaControllerPort;
     public final int vaultPort;
     public final String vaultRootToken = "apex-test-root";
-    private final EmbeddedPostgres postgres;
+    private final int postgresPort;
+    private volatile EmbeddedPostgres postgres;
+    private volatile String transitKeyBackup;
     private final String hostToken;
 
     private TestInfrastructure() throws Exception {
@@ -44,13 +46,15 @@ public final class TestInfrastructure {
                 "KAFKA_CONTROLLER_PORT", String.valueOf(kafkaControllerPort),
                 "KAFKA_DATA_DIR", kafkaDataDir().toString())));
         CompletableFuture<Void> vault = CompletableFuture.runAsync(() -> runScript("vault/start.sh", vaultEnv()));
-        postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(WORK.resolve("postgres"))
-                .setCleanDataDirectory(true)
-                .start();
+        // WORK is emptied above; keeping the data directory on close lets the server restart on it.
+        postgres = startPostgres(0);
+        postgresPort = postgres.getPort();
         kafka.join();
         vault.join();
-        hostToken = Files.readString(WORK.resolve("vault/host-token")).strip();
+        // A host token (policy apex-host, like vault/start.sh's) with an id of our own, so that
+        // startVault() can give a restarted in-memory server the same token, as a persistent one would keep it.
+        hostToken = "apex-test-host-" + java.util.UUID.randomUUID();
+        new VaultAdmin(vaultUrl(), vaultRootToken).recreateToken(hostToken, "apex-host");
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-infrastructure-stop"));
     }
 
@@ -87,11 +91,11 @@ public final class TestInfrastructure {
     }
 
     public int postgresPort() {
-        return postgres.getPort();
+        return postgresPort;
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres";
     }
 
     /** @return a JDBC data source for reading raw rows in assertions */
@@ -103,7 +107,7 @@ public final class TestInfrastructure {
     public Map<String, String> hostConfig() {
         return Map.of(
                 "kafka.bootstrap.servers", kafkaBootstrap(),
-                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
+                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + postgresPort + "/postgres",
                 "quarkus.datasource.jdbc.url", jdbcUrl(),
                 "quarkus.datasource.username", "postgres",
                 "quarkus.datasource.password", "",
@@ -122,6 +126,53 @@ public final class TestInfrastructure {
                 "KAFKA_PORT", String.valueOf(kafkaPort),
                 "KAFKA_CONTROLLER_PORT", String.valueOf(kafkaControllerPort),
                 "KAFKA_DATA_DIR", kafkaDataDir().toString()));
+    }
+
+    /** Stops PostgreSQL, keeping its data directory (for outage tests). */
+    public synchronized void stopPostgres() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop PostgreSQL", e);
+        }
+    }
+
+    /** Starts PostgreSQL again after {@link #stopPostgres()}, on the same port and data. */
+    public synchronized void startPostgres() {
+        try {
+            postgres = startPostgres(postgresPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart PostgreSQL on port " + postgresPort, e);
+        }
+    }
+
+    private static EmbeddedPostgres startPostgres(int port) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(WORK.resolve("postgres"))
+                .setCleanDataDirectory(false);
+        return (port == 0 ? builder : builder.setPort(port)).start();
+    }
+
+    /**
+     * Stops OpenBao as a crash would. Dev mode keeps everything in memory, so the Transit key is backed up
+     * first (made exportable on this throw-away server) to be restored by {@link #startVault()}, as a
+     * persistent production Vault would keep it.
+     */
+    public synchronized void stopVault() {
+        VaultAdmin admin = new VaultAdmin(vaultUrl(), vaultRootToken);
+        transitKeyBackup = admin.backupTransitKey("apex-plugin-state");
+        runScript("vault/stop.sh", vaultEnv());
+    }
+
+    /**
+     * Starts OpenBao again after {@link #stopVault()} with what a persistent server would still have: the
+     * Transit key (all versions) and the host's token (same id, policy apex-host). KV secrets are not kept.
+     */
+    public synchronized void startVault() {
+        runScript("vault/start.sh", vaultEnv());
+        VaultAdmin admin = new VaultAdmin(vaultUrl(), vaultRootToken);
+        admin.restoreTransitKey("apex-plugin-state", transitKeyBackup);
+        admin.recreateToken(hostToken, "apex-host");
     }
 
     private Path kafkaDataDir() {

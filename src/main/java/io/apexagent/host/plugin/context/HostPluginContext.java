@@ -27,6 +27,7 @@ import io.apexagent.plugin.PluginStateStore;
 import io.quarkus.vault.VaultKVSecretReactiveEngine;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The {@link PluginContext} of one loaded plugin version: every service checks the effective
@@ -48,7 +49,17 @@ public final class HostPluginContext implements PluginContext {
 
     /** What the context needs from the rest of the host. */
     public record Services(HostEventBus bus, PluginEventHub hub, VaultKVSecretReactiveEngine vault,
-            DependencyCalls calls) {
+            DependencyCalls calls, StateSaves state) {
+    }
+
+    /** On-demand saves of one plugin version's state (a CDI bean when persistence is enabled). */
+    public interface StateSaves {
+        /** @return completes once the snapshot taken now is stored */
+        Uni<Void> save(String pluginId, String version);
+
+        /** No persistence: every save fails, saying so. */
+        StateSaves DISABLED = (pluginId, version) -> Uni.createFrom().failure(new PluginStateException(pluginId,
+                "state persistence is not enabled on this host", null));
     }
 
     /** Calls into other plugins, limited by the caller's declared dependencies. */
@@ -160,8 +171,9 @@ public final class HostPluginContext implements PluginContext {
     public PluginStateStore state() {
         return () -> {
             guard.require(Permission.STATE_ACCESS, "save its state");
-            return Uni.createFrom().failure(new PluginStateException(metadata.id(),
-                    "state persistence is not enabled on this host version", null));
+            // Continuations run on a worker, not on the event loop that completes the database write.
+            return services.state().save(metadata.id(), metadata.version())
+                    .emitOn(Infrastructure.getDefaultExecutor());
         };
     }
 }
