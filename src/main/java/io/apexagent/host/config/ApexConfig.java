@@ -43,6 +43,9 @@ public interface ApexConfig {
         Duration maxRetryBackoff();
     }
 
+    /** Checks of plugin code before it is loaded: signatures and the bytecode rules. */
+    Security security();
+
     /** Start-up checks. */
     interface Startup {
         /** Refuse to start when Kafka, PostgreSQL or Vault cannot be reached (with a message saying how to start it). */
@@ -170,5 +173,21 @@ public interface ApexConfig {
         /** Retries before the plugin stays Failed until an operator acts. */
         @WithDefault("5")
         int maxAttempts();
+    }
+
+    /** Plugin signatures ({@code manifest.sig}, Ed25519) and who may sign. */
+    interface Security {
+        /**
+         * Public keys trusted to sign plugins, comma separated: each the path of a key file or the key itself,
+         * base64 X.509 SubjectPublicKeyInfo (Ed25519) as written by {@code PluginSigner keygen}.
+         */
+        Optional<List<String>> trustedKeys();
+
+        /**
+         * {@code required}: unsigned plugins are refused; {@code optional}: they load with a warning. A signature
+         * that does not verify against a trusted key is refused in both modes. Production sets {@code required}.
+         */
+        @WithDefault("optional")
+        io.apexagent.host.security.SignatureMode signatures();
     }
 }

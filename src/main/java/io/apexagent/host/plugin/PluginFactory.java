@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,11 +93,7 @@ final class PluginFactory {
 
     /** @return the effective grant: the manifest's declared permissions (an operator policy may narrow it) */
     static Set<Permission> grantOf(PluginManifest manifest) {
-        Set<Permission> granted = EnumSet.noneOf(Permission.class);
-        for (String name : manifest.permissions()) {
-            Permission.fromManifestName(name).ifPresent(granted::add);
-        }
-        return granted;
+        return io.apexagent.host.security.PluginGrants.of(manifest); // the same grant the load-time scan checks
     }
 
     static PluginMetadata metadataOf(PluginManifest m) {
