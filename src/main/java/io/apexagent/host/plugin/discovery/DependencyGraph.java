@@ -78,24 +78,56 @@ final class DependencyGraph {
     /**
      * Orders {@code nodes} dependencies first, ties by id. Edges leaving {@code nodes} are ignored. An optional
      * edge that closes a cycle is dropped (the caller has already failed every required cycle).
+     *
+     * <p>Each step takes the lowest id whose dependencies are all placed, else (an optional edge closes a cycle)
+     * the lowest id whose required ones are. Kahn's algorithm with counters, so n log n rather than a scan of
+     * every remaining node per step, which was quadratic and showed with a thousand plugins.
      */
     List<String> topologicalOrder(Collection<String> nodes) {
         Set<String> remaining = new TreeSet<>(nodes);
+        Map<String, Integer> waitingAll = new HashMap<>();
+        Map<String, Integer> waitingRequired = new HashMap<>();
+        Map<String, List<String>> dependants = new HashMap<>();
+        TreeSet<String> readyAll = new TreeSet<>();
+        TreeSet<String> readyRequired = new TreeSet<>();
+        for (String node : remaining) {
+            Set<String> all = new TreeSet<>(optional.getOrDefault(node, Set.of()));
+            all.addAll(requiredOf(node));
+            all.retainAll(remaining);
+            all.forEach(target -> dependants.computeIfAbsent(target, t -> new ArrayList<>()).add(node));
+            int required = (int) requiredOf(node).stream().filter(remaining::contains).count();
+            waitingAll.put(node, all.size());
+            waitingRequired.put(node, required);
+            if (all.isEmpty()) {
+                readyAll.add(node);
+            }
+            if (required == 0) {
+                readyRequired.add(node);
+            }
+        }
         List<String> order = new ArrayList<>();
         while (!remaining.isEmpty()) {
-            String next = remaining.stream().filter(n -> ready(n, remaining, true)).findFirst()
-                    .or(() -> remaining.stream().filter(n -> ready(n, remaining, false)).findFirst())
-                    .orElseThrow(() -> new IllegalStateException("required cycle left among " + remaining));
+            String next = !readyAll.isEmpty() ? readyAll.first() : readyRequired.isEmpty() ? null : readyRequired.first();
+            if (next == null) {
+                throw new IllegalStateException("required cycle left among " + remaining);
+            }
             order.add(next);
             remaining.remove(next);
+            readyAll.remove(next);
+            readyRequired.remove(next);
+            for (String dependant : dependants.getOrDefault(next, List.of())) {
+                if (remaining.contains(dependant)) {
+                    if (waitingAll.merge(dependant, -1, Integer::sum) == 0) {
+                        readyAll.add(dependant);
+                    }
+                    if (requiredOf(dependant).contains(next)
+                            && waitingRequired.merge(dependant, -1, Integer::sum) == 0) {
+                        readyRequired.add(dependant);
+                    }
+                }
+            }
         }
         return order;
-    }
-
-    private boolean ready(String node, Set<String> remaining, boolean withOptional) {
-        boolean requiredDone = requiredOf(node).stream().noneMatch(remaining::contains);
-        return requiredDone && (!withOptional
-                || optional.getOrDefault(node, Set.of()).stream().noneMatch(remaining::contains));
     }
 
     /** @return every node that needs {@code id} through required edges, directly or transitively */
