@@ -46,6 +46,8 @@ public final class HostProcess implements AutoCloseable {
         env.put("VAULT_TOKEN", infra.vaultHostToken());
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("APEX_NODE_ID", nodeId);
+        // The reference plugins are unsigned; production requires signatures by default.
+        env.put("APEX_SECURITY_SIGNATURES", "optional");
         env.put("APEX_PLUGINS_DIRS", Path.of("plugins").toAbsolutePath().toString());
         env.put("APEX_PLUGINS_DATA_DIR", work.resolve("data").toString());
         env.put("APEX_PLUGINS_COMPILE_CACHE_DIR", work.resolve("compiled").toString());
