@@ -89,8 +89,10 @@ public class PluginStateService implements PluginStateHooks, HostPluginContext.S
         }
         StateDraft draft = snapshot(plugin);
         String handed = handedOver.remove(plugin);
+        ManagedPlugin current = live.get(plugin.id());
+        boolean superseded = current != null && current != plugin;
         live.remove(plugin.id(), plugin);
-        if (handed != null) {
+        if (handed != null && superseded) {
             if (!handed.equals(draft.json())) {
                 throw new PluginStateException(plugin.id(), "plugin " + plugin.id() + " " + plugin.version() + " changed"
                         + " its state while it drained after a reload; the new version serves the state handed over at"
