@@ -83,7 +83,9 @@ public class PluginManager {
                 verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
                 stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);
         dispatcher = new ActionDispatcher(json, config.plugins().defaultTimeout(),
-                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+                new io.apexagent.host.plugin.runtime.HostContextExecutor(
+                        io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool(),
+                        Thread.currentThread().getContextClassLoader()));
         // Start-up waits for the initial load so that "ready" means the plugins are there.
         onLifecycleThread(() -> {
             registry.rescan(config.plugins().startOnBoot());

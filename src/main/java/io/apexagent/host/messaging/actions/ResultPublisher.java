@@ -23,6 +23,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * the request's offset is not committed meanwhile. Thread-safe.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup
 public class ResultPublisher {
 
     /** Outgoing channel of {@code apex.actions.results}. */
