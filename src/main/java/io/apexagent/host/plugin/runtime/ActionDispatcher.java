@@ -27,6 +27,14 @@ import io.smallrye.mutiny.Uni;
  */
 public final class ActionDispatcher {
 
+    /** Schedules the per-chunk time limits of streams; timer tasks only signal, so one thread serves all. */
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "action-stream-timeouts");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final ObjectMapper json;
     private final Duration defaultTimeout;
     private final Executor hostExecutor;
@@ -80,11 +88,11 @@ public final class ActionDispatcher {
         }
         Multi<ActionChunk> chunks = PluginCalls.multi(plugin.loaded(),
                 p -> nonNull(plugin, ((StreamingPlugin) p).streamAction(action, params)));
-        return chunks
-                .runSubscriptionOn(plugin.workers())
+        Multi<ActionChunk> timed = DemandTimeout.apply(chunks.runSubscriptionOn(plugin.workers()),
+                timeoutOf(plugin), TIMER, () -> timeout(plugin, action));
+        return timed
                 .emitOn(hostExecutor)
                 .invoke(chunk -> checkChunk(plugin, action, chunk))
-                .ifNoItem().after(timeoutOf(plugin)).failWith(() -> timeout(plugin, action))
                 .onFailure().transform(e -> translate(plugin, action, e))
                 .onTermination().invoke(plugin.calls()::exit);
     }
