@@ -58,9 +58,23 @@ public class ClusterCommands {
                 Instant.now());
         plugins.get(pluginId); // unknown plugin: 404 before anything is stored or sent
         return storeIntent(command)
+                .onFailure().recoverWithUni(e -> {
+                    // The operation still applies here and on the running replicas; only a replica that starts
+                    // later will not know of it.
+                    LOG.warnf("desired state of %s not stored (%s): replicas that start later will not apply '%s'",
+                            pluginId, e.getMessage(), operation);
+                    return Uni.createFrom().voidItem();
+                })
                 .chain(() -> applyLocally(command))
-                .call(() -> commands.sendMessage(Message.of(command).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String>builder().withKey(pluginId).build())));
+                .invoke(() -> broadcast(command));
+    }
+
+    /** Sends the command to the other replicas; the admin call does not wait for Kafka (which may be away). */
+    private void broadcast(ClusterCommand command) {
+        commands.sendMessage(Message.of(command).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(command.pluginId()).build()))
+                .subscribe().with(ok -> { }, failure -> LOG.errorf("cluster command %s %s not sent to the other "
+                        + "replicas: %s", command.operation(), command.pluginId(), failure.getMessage()));
     }
 
     /** Commands of the other replicas. */

@@ -73,6 +73,8 @@ public class PluginManager {
         return t;
     });
     private PluginRegistry registry;
+    private PluginRecovery recovery;
+    private PluginWatch watchers;
     private ActionDispatcher dispatcher;
 
     void onStart(@Observes @Priority(50) StartupEvent event) {
@@ -86,14 +88,55 @@ public class PluginManager {
                 new io.apexagent.host.plugin.runtime.HostContextExecutor(
                         io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool(),
                         Thread.currentThread().getContextClassLoader()));
+        recovery = new PluginRecovery(config.plugins().recovery(), this::get, this::start);
+        registry.onLoadFailure(recovery::failed);
         // Start-up waits for the initial load so that "ready" means the plugins are there.
         onLifecycleThread(() -> {
             registry.rescan(config.plugins().startOnBoot());
             return null;
         }).await().indefinitely();
+        if (config.plugins().watch()) {
+            watchers = new PluginWatch(config, this::onFolderChange);
+        }
+    }
+
+    /** A plugin folder was added, changed or removed on disk (apex.plugins.watch). */
+    private void onFolderChange(io.apexagent.host.plugin.discovery.PluginDirectoryWatcher.Change change) {
+        // <dir>/<id>/ or, with several versions side by side, <dir>/<id>/<version>/
+        String folder = change.folder().getFileName().toString();
+        String id = io.apexagent.host.plugin.discovery.PluginVersions.isValid(folder)
+                ? change.folder().getParent().getFileName().toString() : folder;
+        onLifecycleThread(() -> {
+            boolean loaded = registry.loaded(id);
+            switch (change.kind()) {
+                case CHANGED -> {
+                    if (loaded) {
+                        registry.reload(id, "plugin folder changed on disk");
+                    } else {
+                        registry.rescan(config.plugins().startOnBoot());
+                    }
+                }
+                case REMOVED -> {
+                    if (loaded) {
+                        registry.unload(id, "plugin folder removed from disk");
+                    }
+                    registry.rescan(false);
+                }
+                default -> registry.rescan(config.plugins().startOnBoot());
+            }
+            return null;
+        }).subscribe().with(ok -> { }, failure -> org.jboss.logging.Logger.getLogger(PluginManager.class)
+                .warnf("plugin folder %s changed (%s) but could not be applied: %s", change.folder(), change.kind(),
+                        failure.getMessage()));
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (watchers != null) {
+            watchers.close();
+        }
+        if (recovery != null) {
+            recovery.close();
+        }
         if (registry != null) {
             onLifecycleThread(() -> {
                 registry.stopAll("host shutting down");
@@ -192,7 +235,11 @@ public class PluginManager {
     }
 
     private Uni<PluginSnapshot> operation(String id, java.util.function.Supplier<PluginSnapshot> op) {
-        return onLifecycleThread(op::get);
+        return onLifecycleThread(op::get).invoke(() -> {
+            if (recovery != null && get(id).state() != PluginState.FAILED) {
+                recovery.reset(id);
+            }
+        });
     }
 
     private <T> Uni<T> onLifecycleThread(java.util.concurrent.Callable<T> op) {

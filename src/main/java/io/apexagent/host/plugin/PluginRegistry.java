@@ -54,6 +54,7 @@ final class PluginRegistry {
     private final DependencyResolver resolver = new DependencyResolver();
     private final Map<String, PluginEntry> entries = new ConcurrentHashMap<>();
     private volatile ResolutionResult resolution;
+    private volatile Consumer<String> loadFailures = id -> { };
 
     PluginRegistry(ApexConfig config, PluginFactory factory, String nodeId, Consumer<PluginErrorEvent> errors,
             io.apexagent.host.plugin.loader.PluginCodeVerifier verifier, PluginStateHooks state) {
@@ -65,6 +66,17 @@ final class PluginRegistry {
         this.ops = new PluginOperations(config, factory, new PluginLoader(
                 new io.apexagent.host.plugin.loader.JavaSourceCompiler(Path.of(config.plugins().compileCacheDir())),
                 verifier), state);
+    }
+
+    /** @param listener told the id of every plugin whose code failed to load or initialize */
+    void onLoadFailure(Consumer<String> listener) {
+        this.loadFailures = listener;
+    }
+
+    /** @return whether the plugin's serving version holds loaded code */
+    boolean loaded(String id) {
+        PluginEntry e = entries.get(id);
+        return e != null && e.current != null && PluginOperations.holdsCode(e.current);
     }
 
     // --- discovery -------------------------------------------------------------------------------
@@ -333,6 +345,7 @@ final class PluginRegistry {
             }
             errors.accept(new PluginErrorEvent(e.id, e.current == null ? null : e.current.version(), ex.errorType(),
                     null, ex.getMessage(), nodeId, java.time.Instant.now()));
+            loadFailures.accept(e.id);
             throw ex;
         }
     }

@@ -125,6 +125,19 @@ class PluginLifecycleIT {
     }
 
     @Test
+    void failedPluginIsRecoveredAutomaticallyLater() {
+        TestPlugins.plugin("lc-recover").action("hello").permissions("file_system_read", "file_system_write")
+                .javaSource("lc.recover.FailsOncePlugin", PluginSources.failsFirstInitialize("lc.recover")).writeTo(DIR);
+        rescan();
+        given().get("/plugins/lc-recover").then().body("state", equalTo("FAILED"))
+                .body("reason", containsString("first start always fails"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/plugins/lc-recover").then().body("state", equalTo("ACTIVE"))
+                        .body("reason", containsString("automatic recovery, attempt 1")));
+        call("lc-recover", "hello").then().statusCode(200).body("result.recovered", equalTo(true));
+    }
+
+    @Test
     void transientInitializeFailuresAreRetried() {
         TestPlugins.plugin("lc-flaky").action("hello")
                 .javaSource("lc.flaky.FlakyPlugin", PluginSources.flakyInitialize("lc.flaky", 2)).writeTo(DIR);

@@ -121,4 +121,32 @@ final class PluginSources {
                 }
                 """.formatted(pkg);
     }
+
+    /** A plugin whose first initialize fails (not transiently); it remembers the attempt in its data directory. */
+    static String failsFirstInitialize(String pkg) {
+        return """
+                package %s;
+                import java.util.Map;
+                import io.apexagent.plugin.AbstractPlugin;
+                import io.smallrye.mutiny.Uni;
+                public class FailsOncePlugin extends AbstractPlugin {
+                    @Override
+                    protected Uni<Void> onInitialize() {
+                        try {
+                            if (context().files().list("").contains("attempted")) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            context().files().write("attempted", new byte[0]);
+                        } catch (java.io.IOException e) {
+                            return Uni.createFrom().failure(e);
+                        }
+                        return Uni.createFrom().failure(new IllegalStateException("first start always fails"));
+                    }
+                    @Override
+                    public Uni<Object> executeAction(String action, Map<String, Object> params) {
+                        return Uni.createFrom().item(Map.of("recovered", true));
+                    }
+                }
+                """.formatted(pkg);
+    }
 }

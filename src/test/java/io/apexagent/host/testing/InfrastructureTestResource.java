@@ -19,6 +19,8 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         config.put("apex.node-id", "test-node");
         config.put("apex.plugins.dirs", "plugins," + TestPluginDirectory.path());
         config.put("apex.plugins.data-dir", "target/plugin-data");
+        // Recovery of failed plugins soon enough to be seen by a test, late enough not to race assertions.
+        config.put("apex.plugins.recovery.initial-backoff", "3s");
         config.put("apex.plugins.compile-cache-dir", "target/plugin-data/.compiled");
         // State tests: quick retries after outages, a small limit and a forced downgrade for one plugin each.
         config.put("apex.state.retry-interval", "500ms");
