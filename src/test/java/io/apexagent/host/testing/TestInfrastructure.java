@@ -39,6 +39,7 @@ public final class TestInfrastructure {
         kafkaPort = freePort();
         kafkaControllerPort = freePort();
         vaultPort = freePort();
+        stopLeftovers();
         deleteRecursively(WORK);
         Files.createDirectories(WORK);
         CompletableFuture<Void> kafka = CompletableFuture.runAsync(() -> runScript("kafka/start.sh", Map.of(
@@ -56,6 +57,16 @@ public final class TestInfrastructure {
         hostToken = "apex-test-host-" + java.util.UUID.randomUUID();
         new VaultAdmin(vaultUrl(), vaultRootToken).recreateToken(hostToken, "apex-host");
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-infrastructure-stop"));
+    }
+
+    /** Stops servers a previous run left behind when its JVM was killed before its shutdown hook ran. */
+    private static void stopLeftovers() {
+        if (Files.exists(WORK.resolve("kafka/kafka.pid"))) {
+            runQuietly(() -> runScript("kafka/stop.sh", Map.of("KAFKA_DATA_DIR", WORK.resolve("kafka").toString())));
+        }
+        if (Files.exists(WORK.resolve("vault/bao.pid"))) {
+            runQuietly(() -> runScript("vault/stop.sh", Map.of("VAULT_DATA_DIR", WORK.resolve("vault").toString())));
+        }
     }
 
     /** @return the suite's servers, started on first call */
