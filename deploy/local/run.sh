@@ -66,4 +66,4 @@ cat <<INFO
   Ctrl-C stops the host and the servers this command started.
 
 INFO
-./mvnw -B -q quarkus:dev -Dquarkus.console.enabled=false
+./mvnw -B -q quarkus:dev -Dquarkus.console.enabled=false -Dquarkus.analytics.disabled=true -Ddebug=false

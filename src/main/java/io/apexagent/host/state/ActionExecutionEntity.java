@@ -32,7 +32,7 @@ public class ActionExecutionEntity extends PanacheEntityBase {
     @Column(nullable = false, length = 16)
     public String status;
 
-    @Column(name = "final_result")
+    @Column(name = "final_result", columnDefinition = "text")
     public String finalResult;
 
     @Column(name = "node_id", length = 256)

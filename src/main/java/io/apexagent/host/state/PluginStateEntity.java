@@ -27,7 +27,7 @@ public class PluginStateEntity {
     public String pluginVersion;
 
     /** Transit ciphertext ({@code vault:v<n>:...}) of the state's JSON; never plaintext. */
-    @Column(nullable = false)
+    @Column(nullable = false, columnDefinition = "text")
     public String data;
 
     @Column(nullable = false)
@@ -38,7 +38,7 @@ public class PluginStateEntity {
     public int sizeBytes;
 
     /** Ciphertext of the state as it was before the last migration (or forced downgrade). */
-    @Column(name = "previous_data")
+    @Column(name = "previous_data", columnDefinition = "text")
     public String previousData;
 
     @Column(name = "previous_schema_version")
