@@ -68,6 +68,11 @@ public final class HostProcess implements AutoCloseable {
         return nodeId;
     }
 
+    /** @return the operating-system process id (for profilers and CPU accounting) */
+    public long pid() {
+        return process.pid();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

@@ -47,7 +47,7 @@ public final class ActionDispatcher {
     public ActionDispatcher(ObjectMapper json, Duration defaultTimeout, Executor hostExecutor) {
         this.json = json;
         this.defaultTimeout = defaultTimeout;
-        this.hostExecutor = hostExecutor;
+        this.hostExecutor = new HostLoaderExecutor(hostExecutor, ActionDispatcher.class.getClassLoader());
     }
 
     /** Validates a call before it is admitted: the action exists, streams if asked to, and params match. */

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Kafka action path benchmark (not part of ./mvnw verify): packages the host, then runs
+# io.apexagent.host.bench.ActionPathBenchmark, which starts Kafka, OpenBao and PostgreSQL on free ports, one
+# host process from target/quarkus-app with the prod profile, and a raw consumer -> producer pass-through on
+# the same broker for the baseline.
+# Arguments (all optional): requests=20000 warmup=5000 runs=3 rate=0 paced=5000 timeout=600
+#   rate>0 adds runs of `paced` requests sent at that fixed rate (req/s), for latency below saturation.
+# BENCH_HOST_JVM: extra JVM options for the host process, e.g. a JFR recording:
+#   BENCH_HOST_JVM='-XX:StartFlightRecording=filename=target/host.jfr,settings=profile' deploy/local/bench-kafka.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+./mvnw -B -q package -DskipTests
+exec ./mvnw -B -q org.codehaus.mojo:exec-maven-plugin:3.5.1:exec \
+    -Dexec.executable=java -Dexec.classpathScope=test \
+    -Dexec.args="${BENCH_JVM_OPTS:--Xmx1g} -Dhost.jar=target/quarkus-app/quarkus-run.jar -Dbench.host.jvm='${BENCH_HOST_JVM:-}' -cp %classpath io.apexagent.host.bench.ActionPathBenchmark $*"

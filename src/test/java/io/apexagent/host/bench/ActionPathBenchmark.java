@@ -1,0 +1,166 @@
+package io.apexagent.host.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.ToDoubleFunction;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import io.apexagent.host.testing.HostProcess;
+import io.apexagent.host.testing.TestInfrastructure;
+
+/**
+ * Benchmark of the Kafka action path (a benchmark, not a test: {@code ./mvnw verify} never runs it). Starts the
+ * real servers ({@link TestInfrastructure}) and one host process from the packaged jar ({@link HostProcess}, prod
+ * profile), then sends echo requests to {@code apex.actions.requests} and times each until its final record on
+ * {@code apex.actions.results}. On the same broker, the same load goes through a {@link RawPassThrough} (a plain
+ * consumer → producer with the host's client settings, no host) for the baseline. Host and raw runs alternate;
+ * each side is warmed up first. Run it with {@code deploy/local/bench-kafka.sh}; see README "Benchmarks".
+ */
+public final class ActionPathBenchmark {
+
+    private static final String REQUESTS = "apex.actions.requests";
+    private static final String RESULTS = "apex.actions.results";
+    private static final String RAW_REQUESTS = "bench.raw.requests";
+    private static final String RAW_RESULTS = "bench.raw.results";
+    /** As apex.actions.requests/results in kafka/topics.txt. */
+    private static final int PARTITIONS = 6;
+
+    private ActionPathBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Integer> options = options(args);
+        int requests = options.get("requests");
+        Duration timeout = Duration.ofSeconds(options.get("timeout"));
+        System.out.printf("Action path benchmark, %s, %d cores, %s %s, load average %.1f at start%n", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        TestInfrastructure infra = TestInfrastructure.get();
+        createRawTopics(infra.kafkaBootstrap());
+        String hostJvm = System.getProperty("bench.host.jvm", "");
+        try (HostProcess host = HostProcess.start("bench-host", hostJvm.isBlank() ? Map.of()
+                : Map.of("JAVA_TOOL_OPTIONS", hostJvm));
+                RawPassThrough raw = new RawPassThrough(infra.kafkaBootstrap(), RAW_REQUESTS, RAW_RESULTS);
+                LoadDriver driver = new LoadDriver(infra.kafkaBootstrap())) {
+            Sides sides = new Sides(driver, raw, host.pid(), ProcessCpu.pidIn(Path.of("target/test-infra/kafka/kafka.pid")),
+                    timeout);
+            System.out.printf("host pid %d ready; warming up with %d requests each%n", host.pid(), options.get("warmup"));
+            sides.pair("warm-up", options.get("warmup"), 0);
+            List<Sample[]> full = new ArrayList<>();
+            for (int run = 1; run <= options.get("runs"); run++) {
+                full.add(sides.pair("run " + run + ", full speed", requests, 0));
+            }
+            print("full speed, " + requests + " requests per run", full);
+            if (options.get("rate") > 0) {
+                List<Sample[]> paced = new ArrayList<>();
+                for (int run = 1; run <= options.get("runs"); run++) {
+                    paced.add(sides.pair("run " + run + ", " + options.get("rate") + " req/s", options.get("paced"),
+                            options.get("rate")));
+                }
+                print("fixed rate " + options.get("rate") + " req/s, " + options.get("paced") + " requests per run", paced);
+            }
+        }
+        System.exit(0); // the test servers stop in TestInfrastructure's shutdown hook
+    }
+
+    /** Runs the same load through the host, then through the raw pass-through. */
+    private record Sides(LoadDriver driver, RawPassThrough raw, long hostPid, long brokerPid, Duration timeout) {
+
+        Sample[] pair(String label, int count, int rate) {
+            Sample host = phase(label, "host", REQUESTS, RESULTS, count, rate);
+            Sample direct = phase(label, "raw ", RAW_REQUESTS, RAW_RESULTS, count, rate);
+            raw.check();
+            return new Sample[] {host, direct};
+        }
+
+        private Sample phase(String label, String side, String in, String out, int count, int rate) {
+            String prefix = "b" + UUID.randomUUID().toString().substring(0, 8);
+            double hostCpu = ProcessCpu.millis(hostPid);
+            double brokerCpu = ProcessCpu.millis(brokerPid);
+            LoadDriver.Phase phase = driver.run(in, out, prefix, count, rate, timeout);
+            Sample sample = new Sample(phase, (ProcessCpu.millis(hostPid) - hostCpu) / count,
+                    (ProcessCpu.millis(brokerPid) - brokerCpu) / count);
+            System.out.printf(Locale.ROOT, "%-24s %s: %8.0f req/s (sent at %6.0f/s)  p50 %7.1f  p99 %7.1f  max %7.1f ms"
+                    + "  CPU/req host %.3f broker %.3f ms%s%n", label, side, phase.throughput(), phase.sendRate(),
+                    phase.latencyMs(0.5), phase.latencyMs(0.99), phase.latencyMs(1), sample.hostCpuMs, sample.brokerCpuMs,
+                    phase.errors().isEmpty() ? "" : "  errors " + phase.errors());
+            return sample;
+        }
+    }
+
+    private record Sample(LoadDriver.Phase phase, double hostCpuMs, double brokerCpuMs) {
+    }
+
+    private static void print(String title, List<Sample[]> runs) {
+        System.out.printf("%n%s: median (min-max) of %d runs%n", title, runs.size());
+        System.out.printf("| %-26s | %-24s | %-24s | %-24s |%n", "metric", "host", "raw pass-through", "host vs raw");
+        System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(28), "-".repeat(26), "-".repeat(26), "-".repeat(26));
+        row(runs, "throughput req/s", "%.0f", s -> s.phase().throughput(), (h, r) -> h / r, "ratio %.2f");
+        row(runs, "latency p50 ms", "%.1f", s -> s.phase().latencyMs(0.5), (h, r) -> h - r, "+%.1f ms");
+        row(runs, "latency p99 ms", "%.1f", s -> s.phase().latencyMs(0.99), (h, r) -> h - r, "+%.1f ms");
+        row(runs, "latency max ms", "%.1f", s -> s.phase().latencyMs(1), (h, r) -> h - r, "+%.1f ms");
+        row(runs, "host CPU ms/request", "%.3f", Sample::hostCpuMs, (h, r) -> h - r, "+%.3f");
+        row(runs, "broker CPU ms/request", "%.3f", Sample::brokerCpuMs, (h, r) -> h - r, "+%.3f");
+    }
+
+    private static void row(List<Sample[]> runs, String metric, String format, ToDoubleFunction<Sample> value,
+            java.util.function.DoubleBinaryOperator compare, String compareFormat) {
+        List<Double> host = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        List<Double> both = new ArrayList<>();
+        for (Sample[] run : runs) {
+            double h = value.applyAsDouble(run[0]);
+            double r = value.applyAsDouble(run[1]);
+            host.add(h);
+            raw.add(r);
+            both.add(compare.applyAsDouble(h, r));
+        }
+        System.out.printf("| %-26s | %-24s | %-24s | %-24s |%n", metric, spread(host, format), spread(raw, format),
+                spread(both, compareFormat));
+    }
+
+    private static String spread(List<Double> values, String format) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        String plain = format.replace("ratio ", "").replace("+", "").replace(" ms", "");
+        return String.format(Locale.ROOT, format, median) + " (" + String.format(Locale.ROOT, plain, sorted.get(0))
+                + "-" + String.format(Locale.ROOT, plain, sorted.get(n - 1)) + ")";
+    }
+
+    private static void createRawTopics(String bootstrap) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(RAW_REQUESTS, PARTITIONS, (short) 1),
+                    new NewTopic(RAW_RESULTS, PARTITIONS, (short) 1))).all().get();
+        }
+    }
+
+    private static Map<String, Integer> options(String[] args) {
+        Map<String, Integer> options = new HashMap<>(Map.of("requests", 20000, "warmup", 5000, "runs", 3, "rate", 0,
+                "paced", 5000, "timeout", 600));
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            if (kv.length != 2 || !options.containsKey(kv[0])) {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'; expected any of "
+                        + options.keySet() + " as key=number, e.g. requests=20000");
+            }
+            options.put(kv[0], Integer.parseInt(kv[1]));
+        }
+        return options;
+    }
+}
