@@ -85,9 +85,7 @@ public class PluginManager {
                 verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
                 stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);
         dispatcher = new ActionDispatcher(json, config.plugins().defaultTimeout(),
-                new io.apexagent.host.plugin.runtime.HostContextExecutor(
-                        io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool(),
-                        Thread.currentThread().getContextClassLoader()));
+                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
         recovery = new PluginRecovery(config.plugins().recovery(), this::get, this::start);
         registry.onLoadFailure(recovery::failed);
         // Start-up waits for the initial load so that "ready" means the plugins are there.
