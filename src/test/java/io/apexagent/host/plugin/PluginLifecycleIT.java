@@ -126,15 +126,17 @@ class PluginLifecycleIT {
 
     @Test
     void failedPluginIsRecoveredAutomaticallyLater() {
-        TestPlugins.plugin("lc-recover").action("hello").permissions("file_system_read", "file_system_write")
+        // A fresh id each run: the plugin remembers its first attempt in its (persistent) data directory.
+        String id = "lc-recover-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        TestPlugins.plugin(id).action("hello").permissions("file_system_read", "file_system_write")
                 .javaSource("lc.recover.FailsOncePlugin", PluginSources.failsFirstInitialize("lc.recover")).writeTo(DIR);
         rescan();
-        given().get("/plugins/lc-recover").then().body("state", equalTo("FAILED"))
+        given().get("/plugins/" + id).then().body("state", equalTo("FAILED"))
                 .body("reason", containsString("first start always fails"));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/plugins/lc-recover").then().body("state", equalTo("ACTIVE"))
+                given().get("/plugins/" + id).then().body("state", equalTo("ACTIVE"))
                         .body("reason", containsString("automatic recovery, attempt 1")));
-        call("lc-recover", "hello").then().statusCode(200).body("result.recovered", equalTo(true));
+        call(id, "hello").then().statusCode(200).body("result.recovered", equalTo(true));
     }
 
     @Test

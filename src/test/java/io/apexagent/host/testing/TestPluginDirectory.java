@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 public final class TestPluginDirectory {
 
     private static final Path DIR = Path.of("target/it-plugins").toAbsolutePath();
+    /** The suite's plugin data directories (apex.plugins.data-dir in the test resource): emptied too. */
+    private static final Path DATA = Path.of("target/plugin-data").toAbsolutePath();
     private static boolean prepared;
 
     private TestPluginDirectory() {
@@ -23,10 +25,12 @@ public final class TestPluginDirectory {
     public static synchronized Path path() {
         if (!prepared) {
             try {
-                if (Files.exists(DIR)) {
-                    try (Stream<Path> walk = Files.walk(DIR)) {
-                        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.delete(p);
+                for (Path dir : new Path[] {DIR, DATA}) {
+                    if (Files.exists(dir)) {
+                        try (Stream<Path> walk = Files.walk(dir)) {
+                            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                                Files.delete(p);
+                            }
                         }
                     }
                 }
