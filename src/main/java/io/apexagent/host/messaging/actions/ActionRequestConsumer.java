@@ -46,6 +46,8 @@ public class ActionRequestConsumer {
     private final Duration lease;
     private final Duration maxBackoff;
     private volatile boolean stopping;
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> handling =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ActionRequestConsumer(PluginManager plugins, ActionExecutions executions, ResultPublisher publisher,
             ResultLog resultLog, ObjectMapper json, NodeIdentity node, ApexConfig config) {
@@ -87,9 +89,25 @@ public class ActionRequestConsumer {
                             "invalid_request", invalid.reason()), true, false);
         } else {
             ActionRequest request = ((RequestParser.Valid) parsed).request();
-            work = claimAndRun(request, meta.getPartition(), meta.getOffset());
+            work = onceOnThisNode(request.requestId(), () -> claimAndRun(request, meta.getPartition(), meta.getOffset()));
         }
         return work.chain(() -> Uni.createFrom().completionStage(message.ack()));
+    }
+
+    /**
+     * A record redelivered while this node still handles the first copy (a rebalance after a broker
+     * restart): wait for that one instead of starting a second pipeline, which could publish a second final.
+     */
+    private Uni<Void> onceOnThisNode(String requestId, java.util.function.Supplier<Uni<Void>> work) {
+        java.util.concurrent.CompletableFuture<Void> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> running = handling.putIfAbsent(requestId, mine);
+        if (running != null) {
+            return Uni.createFrom().completionStage(running);
+        }
+        return work.get().onTermination().invoke(() -> {
+            handling.remove(requestId, mine);
+            mine.complete(null);
+        });
     }
 
     private Uni<Void> claimAndRun(ActionRequest request, int partition, long offset) {
