@@ -18,6 +18,7 @@ pg_pid=""
 
 cleanup() {
   trap - EXIT INT TERM
+  trap '' PIPE   # the terminal or a pipe may be gone already: stopping the servers matters more than messages
   echo
   if [[ -n "$pg_pid" ]] && kill -0 "$pg_pid" 2>/dev/null; then
     kill "$pg_pid"; wait "$pg_pid" 2>/dev/null || true
