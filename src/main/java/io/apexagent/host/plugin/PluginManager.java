@@ -274,11 +274,6 @@ public class PluginManager {
         }
     }
 
-    /** @return the state of a plugin, for health checks */
-    public boolean anyFailed() {
-        return registry != null && registry.snapshots().stream().anyMatch(s -> s.state() == PluginState.FAILED);
-    }
-
     static PluginUnavailableException unavailable(String id, String why) {
         return new PluginUnavailableException(id, "plugin " + id + " cannot serve: " + why, null);
     }

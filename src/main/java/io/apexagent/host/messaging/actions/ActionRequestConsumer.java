@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.config.NodeIdentity;
 import io.apexagent.host.plugin.PluginManager;
+import io.apexagent.host.plugin.PluginSnapshot;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.discovery.PluginVersions;
 import io.apexagent.plugin.PluginException;
@@ -152,25 +153,28 @@ public class ActionRequestConsumer {
 
     private Uni<Void> run(ActionRequest request) {
         Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action());
-        String problem = precheck(request);
+        // One registry look-up per request; null for an unknown plugin, which the call itself reports.
+        PluginSnapshot serving = servingOrNull(request.pluginId());
+        String version = serving == null ? null : serving.version();
+        String problem = precheck(request, version);
         if (problem != null) {
             return finish(attempt, errorRecord(request.requestId(), request.pluginId(), null, request.action(), 0,
                     problem.startsWith("deadline") ? "deadline_exceeded" : "version_mismatch", problem), true, true);
         }
-        return streaming(request) ? runStreaming(request, attempt) : runSingle(request, attempt);
+        return streaming(request, serving) ? runStreaming(request, attempt, version)
+                : runSingle(request, attempt, version);
     }
 
-    private Uni<Void> runSingle(ActionRequest request, Attempt attempt) {
+    private Uni<Void> runSingle(ActionRequest request, Attempt attempt, String version) {
         return plugins.execute(request.pluginId(), request.action(), request.params())
                 .map(result -> new ResultRecord(request.requestId(), request.pluginId(), result.pluginVersion(),
                         request.action(), 0, ResultRecord.FINAL, result.result(), null, nodeId, Instant.now()))
-                .onFailure().recoverWithItem(e -> failureRecord(request, 0, e))
+                .onFailure().recoverWithItem(e -> failureRecord(request, version, 0, e))
                 .chain(record -> finish(attempt, record, ResultRecord.ERROR.equals(record.type()), true));
     }
 
-    private Uni<Void> runStreaming(ActionRequest request, Attempt attempt) {
+    private Uni<Void> runStreaming(ActionRequest request, Attempt attempt, String version) {
         AtomicLong seq = new AtomicLong();
-        String version = plugins.get(request.pluginId()).version();
         return plugins.stream(request.pluginId(), request.action(), request.params())
                 .onItem().transformToUniAndConcatenate(chunk -> {
                     long n = seq.getAndIncrement();
@@ -181,7 +185,7 @@ public class ActionRequestConsumer {
                 .collect().last()
                 .map(ignored -> new ResultRecord(request.requestId(), request.pluginId(), version, request.action(),
                         seq.get(), ResultRecord.FINAL, java.util.Map.of("chunks", seq.get()), null, nodeId, Instant.now()))
-                .onFailure().recoverWithItem(e -> failureRecord(request, seq.get(), e))
+                .onFailure().recoverWithItem(e -> failureRecord(request, version, seq.get(), e))
                 .chain(record -> finish(attempt, record, ResultRecord.ERROR.equals(record.type()), true));
     }
 
@@ -195,42 +199,34 @@ public class ActionRequestConsumer {
                 .chain(() -> claimed ? retrying(executions.published(attempt.requestId())) : Uni.createFrom().voidItem());
     }
 
-    private String precheck(ActionRequest request) {
+    private PluginSnapshot servingOrNull(String pluginId) {
+        try {
+            return plugins.get(pluginId);
+        } catch (PluginException e) {
+            return null;
+        }
+    }
+
+    private static String precheck(ActionRequest request, String servingVersion) {
         if (request.deadline() != null && Instant.now().isAfter(request.deadline())) {
             return "deadline " + request.deadline() + " passed before the request could start";
         }
-        if (request.versionRange() != null) {
-            try {
-                String serving = plugins.get(request.pluginId()).version();
-                if (serving != null && !PluginVersions.satisfies(serving, request.versionRange())) {
-                    return "plugin " + request.pluginId() + " serves version " + serving + ", which does not satisfy "
-                            + "the requested range " + request.versionRange();
-                }
-            } catch (PluginException e) {
-                return null; // unknown plugin: the call itself reports it
-            }
+        if (request.versionRange() != null && servingVersion != null
+                && !PluginVersions.satisfies(servingVersion, request.versionRange())) {
+            return "plugin " + request.pluginId() + " serves version " + servingVersion + ", which does not satisfy "
+                    + "the requested range " + request.versionRange();
         }
         return null;
     }
 
-    private boolean streaming(ActionRequest request) {
-        try {
-            PluginManifest manifest = plugins.get(request.pluginId()).manifest();
-            return manifest != null && manifest.action(request.action()).map(PluginManifest.Action::streamingSupported)
-                    .orElse(false);
-        } catch (PluginException e) {
-            return false;
-        }
+    private static boolean streaming(ActionRequest request, PluginSnapshot serving) {
+        PluginManifest manifest = serving == null ? null : serving.manifest();
+        return manifest != null && manifest.action(request.action()).map(PluginManifest.Action::streamingSupported)
+                .orElse(false);
     }
 
-    private ResultRecord failureRecord(ActionRequest request, long seq, Throwable e) {
+    private ResultRecord failureRecord(ActionRequest request, String version, long seq, Throwable e) {
         String type = e instanceof PluginException pe ? pe.errorType() : "internal";
-        String version = null;
-        try {
-            version = plugins.get(request.pluginId()).version();
-        } catch (PluginException ignored) {
-            // unknown plugin: no version to report
-        }
         return errorRecord(request.requestId(), request.pluginId(), version, request.action(), seq, type,
                 String.valueOf(e.getMessage()));
     }

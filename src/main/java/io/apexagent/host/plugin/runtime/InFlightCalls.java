@@ -47,11 +47,6 @@ public final class InFlightCalls {
         retired = false;
     }
 
-    /** @return whether {@link #retire()} was called */
-    public boolean retired() {
-        return retired;
-    }
-
     /**
      * Retires and waits until running calls finish or the timeout passes.
      *

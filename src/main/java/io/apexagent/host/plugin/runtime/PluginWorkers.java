@@ -43,11 +43,6 @@ public final class PluginWorkers implements Executor, AutoCloseable {
         }
     }
 
-    /** @return calls running or queued now */
-    public int load() {
-        return pool.getActiveCount() + pool.getQueue().size();
-    }
-
     /** Stops accepting calls; running ones finish; idle threads end. */
     @Override
     public void close() {
