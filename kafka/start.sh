@@ -60,7 +60,7 @@ start_broker() {
   until grep -q "Kafka Server started" "$DATA_DIR/server.log" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null; then
       log "broker exited during start-up; last lines of $DATA_DIR/server.log and stdout.log:"
-      tail -20 "$DATA_DIR/server.log" "$DATA_DIR/stdout.log" >&2 || true
+      tail -n 20 "$DATA_DIR/server.log" "$DATA_DIR/stdout.log" >&2 || true
       rm -f "$DATA_DIR/kafka.pid"
       exit 1
     fi

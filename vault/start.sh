@@ -51,7 +51,7 @@ else
   for _ in $(seq 1 100); do
     if VAULT_TOKEN="$ROOT_TOKEN" "$CLI" status > /dev/null 2>&1; then break; fi
     if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-      log "server exited during start-up:" >&2; tail -20 "$DATA_DIR/server.log" >&2; rm -f "$PID_FILE"; exit 1
+      log "server exited during start-up:" >&2; tail -n 20 "$DATA_DIR/server.log" >&2; rm -f "$PID_FILE"; exit 1
     fi
     sleep 0.2
   done

@@ -42,6 +42,8 @@ public final class TestInfrastructure {
         stopLeftovers();
         deleteRecursively(WORK);
         Files.createDirectories(WORK);
+        // Registered first: a server that started before another one failed must not outlive the JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-infrastructure-stop"));
         CompletableFuture<Void> kafka = CompletableFuture.runAsync(() -> runScript("kafka/start.sh", Map.of(
                 "KAFKA_PORT", String.valueOf(kafkaPort),
                 "KAFKA_CONTROLLER_PORT", String.valueOf(kafkaControllerPort),
@@ -56,7 +58,6 @@ public final class TestInfrastructure {
         // startVault() can give a restarted in-memory server the same token, as a persistent one would keep it.
         hostToken = "apex-test-host-" + java.util.UUID.randomUUID();
         new VaultAdmin(vaultUrl(), vaultRootToken).recreateToken(hostToken, "apex-host");
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-infrastructure-stop"));
     }
 
     /** Stops servers a previous run left behind when its JVM was killed before its shutdown hook ran. */
@@ -202,7 +203,9 @@ public final class TestInfrastructure {
         runQuietly(() -> runScript("vault/stop.sh", vaultEnv()));
         runQuietly(() -> {
             try {
-                postgres.close();
+                if (postgres != null) {
+                    postgres.close();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -242,11 +245,21 @@ public final class TestInfrastructure {
         }
     }
 
+    /**
+     * A free port below the kernel's ephemeral range (32768 and up on Linux): a port the kernel handed out
+     * with {@code new ServerSocket(0)} can be taken by an outgoing connection before the server binds it.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20000, 32000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another one
+            }
         }
+        throw new IOException("no free port found between 20000 and 32000 after 200 attempts");
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
