@@ -62,8 +62,9 @@ cat <<INFO
     Health     http://localhost:8080/q/health
     Metrics    http://localhost:8080/q/metrics
     OpenAPI    http://localhost:8080/q/openapi   (UI: http://localhost:8080/q/swagger-ui)
+  The API needs a user (dev users: viewer/viewer-dev, operator/operator-dev, admin/admin-dev).
   Try an action over REST:
-    curl -s -XPOST localhost:8080/plugins/echo/actions/echo -H 'content-type: application/json' -d '{"text":"hi"}'
+    curl -s -u operator:operator-dev -XPOST localhost:8080/plugins/echo/actions/echo -H 'content-type: application/json' -d '{"text":"hi"}'
   Ctrl-C stops the host and the servers this command started.
 
 INFO

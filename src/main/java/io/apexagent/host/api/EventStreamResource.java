@@ -3,6 +3,7 @@ package io.apexagent.host.api;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,6 +21,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 
 /** Live lifecycle, plugin and error events of this replica as Server-Sent Events. */
 @Path("/events")
+@RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
 @Tag(name = "events")
 public class EventStreamResource {
 

@@ -3,6 +3,7 @@ package io.apexagent.host.api;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.QueryParam;
@@ -41,6 +42,7 @@ public class PluginResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Every known plugin with its state")
     public List<PluginView> list() {
         return plugins.list().stream().map(PluginView::of).toList();
@@ -48,6 +50,7 @@ public class PluginResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "One plugin: versions, state, reason, permissions, dependencies, actions")
     public PluginView get(@PathParam("id") String id) {
         return PluginView.of(plugins.get(id));
@@ -55,12 +58,14 @@ public class PluginResource {
 
     @POST
     @Path("/rescan")
+    @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Scan the plugin directories again")
     public Uni<List<PluginView>> rescan() {
         return plugins.rescan().map(list -> list.stream().map(PluginView::of).toList());
     }
 
     @POST
+    @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Path("/{id}/{operation: load|start|pause|resume|stop|reload|unload}")
     @Operation(summary = "Apply a lifecycle operation (load, start, pause, resume, stop, reload, unload); "
             + "all but load apply to every replica unless scope=local")
@@ -88,6 +93,7 @@ public class PluginResource {
 
     @GET
     @Path("/{id}/actions")
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "The actions of a plugin with their schemas")
     public List<ActionView> actions(@PathParam("id") String id) {
         PluginSnapshot s = plugins.get(id);
@@ -96,6 +102,7 @@ public class PluginResource {
 
     @POST
     @Path("/{id}/actions/{action}")
+    @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run an action: JSON parameters in, JSON result out")
     public Uni<ActionResult> execute(@PathParam("id") String id, @PathParam("action") String action,
@@ -105,6 +112,7 @@ public class PluginResource {
 
     @POST
     @Path("/{id}/actions/{action}/stream")
+    @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)

@@ -3,6 +3,7 @@ package io.apexagent.host.api;
 import java.util.EnumSet;
 import java.util.Set;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 
 /** A plugin's persisted state over HTTP: its metadata (never the data) and its deletion. */
 @Path("/plugins/{id}/state")
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "plugin state")
 public class PluginStateResource {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
+import io.apexagent.host.testing.TestAuth;
 import io.apexagent.host.testing.TestPluginDirectory;
 import io.apexagent.host.testing.TestPlugins;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -61,6 +62,7 @@ class HotReloadIT {
                     try {
                         responses.add(http.send(HttpRequest.newBuilder(actionUrl.toURI())
                                 .header("content-type", "application/json")
+                                .header("authorization", TestAuth.basicHeader("operator"))
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"sleep_ms\": 5}")).build(),
                                 HttpResponse.BodyHandlers.ofString()));
                     } catch (Exception e) {

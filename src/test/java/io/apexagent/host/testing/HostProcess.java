@@ -13,9 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.restassured.RestAssured;
+
 /**
  * One replica of the host as its own process, started from the packaged jar ({@code host.jar} system
- * property, set by failsafe) against the suite's real servers, with the production profile.
+ * property, set by failsafe) against the suite's real servers, with the production profile. Starting one
+ * makes RestAssured send an admin bearer token (the production mechanism) to every replica.
  */
 public final class HostProcess implements AutoCloseable {
 
@@ -51,6 +54,12 @@ public final class HostProcess implements AutoCloseable {
         env.put("APEX_PLUGINS_DIRS", Path.of("plugins").toAbsolutePath().toString());
         env.put("APEX_PLUGINS_DATA_DIR", work.resolve("data").toString());
         env.put("APEX_PLUGINS_COMPILE_CACHE_DIR", work.resolve("compiled").toString());
+        // Production authentication: bearer tokens signed by the suite's key; RestAssured sends one.
+        Path publicKey = work.resolve("jwt-public.pem");
+        Files.writeString(publicKey, TestAuth.publicKeyPem());
+        env.put("APEX_JWT_ISSUER", TestAuth.ISSUER);
+        env.put("APEX_JWT_PUBLIC_KEY_LOCATION", "file:" + publicKey);
+        RestAssured.authentication = RestAssured.oauth2(TestAuth.token("cluster-test", "admin"));
         env.putAll(extraEnv);
         Path log = work.resolve("host.log");
         ProcessBuilder pb = new ProcessBuilder(List.of(javaBin(), "-Xmx512m", "-jar", System.getProperty("host.jar")))

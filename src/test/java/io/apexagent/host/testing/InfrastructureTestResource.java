@@ -8,7 +8,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points every {@code @QuarkusTest} of the suite at the real servers of {@link TestInfrastructure}.
- * Declared once, unrestricted, so all test classes share one application boot.
+ * Declared once, unrestricted, so all test classes share one application boot. Also sets the suite's
+ * users and token key ({@link TestAuth}) and RestAssured's default user.
  */
 @QuarkusTestResource(value = InfrastructureTestResource.class, restrictToAnnotatedClass = false)
 public class InfrastructureTestResource implements QuarkusTestResourceLifecycleManager {
@@ -16,6 +17,9 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(TestInfrastructure.get().hostConfig());
+        config.putAll(TestAuth.hostConfig());
+        // Tests act as the admin unless they choose another user or none (given().auth().none()).
+        TestAuth.useDefaultUser();
         config.put("apex.node-id", "test-node");
         config.put("apex.plugins.dirs", "plugins," + TestPluginDirectory.path());
         config.put("apex.plugins.data-dir", "target/plugin-data");
