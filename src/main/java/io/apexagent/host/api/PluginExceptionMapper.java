@@ -10,6 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.apexagent.host.plugin.InvalidActionParametersException;
 import io.apexagent.host.plugin.PluginNotFoundException;
+import io.apexagent.host.security.credentials.CredentialNotFoundException;
+import io.apexagent.host.security.credentials.InvalidCredentialException;
 import io.apexagent.host.state.StateNotFoundException;
 import io.apexagent.host.state.StateUnavailableException;
 import io.apexagent.plugin.PluginActionNotFoundException;
@@ -32,6 +34,8 @@ public class PluginExceptionMapper {
             Map.entry(PluginNotFoundException.class, 404),
             Map.entry(PluginActionNotFoundException.class, 404),
             Map.entry(InvalidActionParametersException.class, 400),
+            Map.entry(InvalidCredentialException.class, 400),
+            Map.entry(CredentialNotFoundException.class, 404),
             Map.entry(PluginConfigurationException.class, 422),
             Map.entry(PluginDependencyException.class, 409),
             Map.entry(PluginLifecycleException.class, 409),

@@ -3,7 +3,9 @@ package io.apexagent.host.events;
 import java.time.Instant;
 
 /**
- * A plugin error for auditors ({@code apex.plugin.errors}): never carries parameters or secrets.
+ * A plugin error or security event for auditors ({@code apex.plugin.errors}): never carries parameters
+ * or secrets. Security events (denied calls, refused loads, credential writes and deletions) are the
+ * ones whose type starts with {@value #SECURITY}.
  *
  * @param pluginId plugin id
  * @param version  plugin version (may be null when no version was loaded)
@@ -15,4 +17,12 @@ import java.time.Instant;
  */
 public record PluginErrorEvent(String pluginId, String version, String type, String action, String message,
         String nodeId, Instant time) {
+
+    /** Type of denied calls and refused loads, and prefix of every other security event type. */
+    public static final String SECURITY = "security";
+
+    /** @return whether this is a security event rather than a plain error */
+    public boolean isSecurityEvent() {
+        return type != null && type.startsWith(SECURITY);
+    }
 }

@@ -194,6 +194,31 @@ public class PluginManager {
         });
     }
 
+    // --- security notifications --------------------------------------------------------------------
+
+    /**
+     * Tells the loaded version of a plugin that one of its credentials has a new version, when it is a
+     * {@link io.apexagent.plugin.SecurityAwarePlugin}: on its own workers, with its class loader current.
+     *
+     * @return true when a plugin was notified
+     */
+    public boolean credentialRotated(String pluginId, String name, int version) {
+        ManagedPlugin plugin = registry.withCode(pluginId);
+        if (plugin == null || !(plugin.instance() instanceof io.apexagent.plugin.SecurityAwarePlugin aware)) {
+            return false;
+        }
+        plugin.workers().execute(() -> {
+            try (var swap = io.apexagent.host.plugin.loader.LoaderSwap.to(plugin.classLoader())) {
+                aware.onCredentialRotated(name, version);
+            } catch (RuntimeException e) {
+                bus.publishError(new PluginErrorEvent(pluginId, plugin.version(), "security", null,
+                        "onCredentialRotated(" + name + ", " + version + ") failed: " + e, node.nodeId(),
+                        java.time.Instant.now()));
+            }
+        });
+        return true;
+    }
+
     // --- actions ---------------------------------------------------------------------------------
 
     /** Runs a non-streaming action on the serving version of a plugin. */

@@ -306,6 +306,13 @@ final class PluginRegistry {
                 p != null ? p.calls().count() : 0);
     }
 
+    /** @return the version holding code now (any state), or null when none does */
+    ManagedPlugin withCode(String id) {
+        PluginEntry e = entries.get(id);
+        ManagedPlugin p = e == null ? null : e.current;
+        return p != null && PluginOperations.holdsCode(p) ? p : null;
+    }
+
     String versionOf(String id) {
         PluginEntry e = entries.get(id);
         return e == null || e.current == null ? null : e.current.version();

@@ -24,7 +24,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 /**
  * Forwards the replica's internal events to Kafka as CloudEvents 1.0 (structured JSON, key pluginId):
  * lifecycle transitions to {@code apex.plugin.lifecycle}, plugin events to {@code apex.plugin.events}
- * (which other replicas read), errors to {@code apex.plugin.errors}. Each carries the extensions
+ * (which other replicas read), errors and security events (type {@value #SECURITY_TYPE}) to
+ * {@code apex.plugin.errors}. Each carries the extensions
  * {@code nodeid}, {@code pluginid} and {@code pluginversion}.
  */
 @ApplicationScoped
@@ -33,6 +34,8 @@ public class EventForwarder {
     public static final String LIFECYCLE = "plugin-lifecycle";
     public static final String EVENTS = "plugin-events";
     public static final String ERRORS = "plugin-errors";
+    /** CloudEvents type of security events on the errors topic (denials, refused loads, credential changes). */
+    public static final String SECURITY_TYPE = "io.apexagent.plugin.security";
     /** CloudEvents extension naming the replica that produced the event. */
     public static final String NODE_EXTENSION = "nodeid";
 
@@ -54,7 +57,8 @@ public class EventForwarder {
     void start(@Observes StartupEvent event, HostEventBus bus) {
         bus.onLifecycle(e -> forward(lifecycle, e, e.pluginId(), e.version(), "io.apexagent.plugin.lifecycle"));
         bus.onPluginEvent(e -> forward(events, e, e.sourcePluginId(), null, "io.apexagent.plugin.event"));
-        bus.onError(e -> forward(errors, e, e.pluginId(), e.version(), "io.apexagent.plugin.error"));
+        bus.onError(e -> forward(errors, e, e.pluginId(), e.version(),
+                e.isSecurityEvent() ? SECURITY_TYPE : "io.apexagent.plugin.error"));
     }
 
     private void forward(MutinyEmitter<Object> emitter, Object payload, String pluginId, String version, String type) {

@@ -13,10 +13,16 @@ public final class CredentialPaths {
 
     /** @return the KV path (relative to the mount) of one credential */
     public static String of(String pluginId, String name) {
-        return "apex/plugins/" + pluginId + "/" + name;
+        return folderOf(pluginId) + name;
     }
 
-    static boolean isNotFound(Throwable t) {
+    /** @return the KV folder (relative to the mount, with a trailing slash) of one plugin's credentials */
+    public static String folderOf(String pluginId) {
+        return "apex/plugins/" + pluginId + "/";
+    }
+
+    /** @return whether a Vault call failed because the path does not exist */
+    public static boolean isNotFound(Throwable t) {
         return t instanceof VaultClientException e && e.getStatus() == 404;
     }
 }

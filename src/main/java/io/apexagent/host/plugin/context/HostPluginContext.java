@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import io.apexagent.host.events.HostEventBus;
 import io.apexagent.host.events.PluginEventHub;
+import io.apexagent.host.security.credentials.CredentialNames;
 import io.apexagent.plugin.ActionChunk;
 import io.apexagent.plugin.Permission;
 import io.apexagent.plugin.PluginContext;
@@ -34,8 +34,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * permissions through its {@link PermissionGuard}. Thread-safe.
  */
 public final class HostPluginContext implements PluginContext {
-
-    private static final Pattern CREDENTIAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final PluginMetadata metadata;
     private final String nodeId;
@@ -157,8 +155,9 @@ public final class HostPluginContext implements PluginContext {
     public PluginCredentials credentials() {
         return name -> {
             guard.require(Permission.CREDENTIAL_ACCESS, "read credential " + name);
-            if (name == null || !CREDENTIAL_NAME.matcher(name).matches()) {
-                guard.deny("credential name '" + name + "' is invalid: use letters, digits, '.', '_' or '-'");
+            String problem = CredentialNames.problemWithName(name);
+            if (problem != null) {
+                guard.deny(problem);
             }
             // The path is built here, from this plugin's own id: a plugin cannot name another's path.
             return services.vault().readSecret(CredentialPaths.of(metadata.id(), name))
