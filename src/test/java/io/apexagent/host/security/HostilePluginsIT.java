@@ -13,9 +13,11 @@ import java.util.Map;
 import org.hamcrest.Matcher;
 import org.junit.jupiter.api.Test;
 
+import io.apexagent.host.messaging.events.EventForwarder;
 import io.apexagent.host.security.cli.PluginSigner;
 import io.apexagent.host.testing.TestPluginDirectory;
 import io.apexagent.host.testing.TestPlugins;
+import io.apexagent.host.testing.TopicScan;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -129,6 +131,18 @@ class HostilePluginsIT {
     void changingSystemPropertiesIsRefused() {
         assertRefused("property",
                 never("property.PropertyPlugin.executeAction", 14, "java.lang.System.setProperty"));
+    }
+
+    @Test
+    void aRefusedLoadIsASecurityEventOnKafka() {
+        writeHostilePlugins();
+        org.awaitility.Awaitility.await("security event of the refused load").atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(
+                        TopicScan.scan("plugin sec-exec is refused").hits())
+                        .anySatisfy(hit -> org.assertj.core.api.Assertions.assertThat(hit)
+                                .startsWith("apex.plugin.errors/")
+                                .contains("\"type\":\"" + EventForwarder.SECURITY_TYPE + "\"")
+                                .contains("java.lang.Runtime.exec")));
     }
 
     @Test

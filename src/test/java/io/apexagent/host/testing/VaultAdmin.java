@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Operator calls on the test OpenBao with its root token (never the host's): Transit key rotation, backup
- * and restore, and token re-creation. Test use only. Thread-safe.
+ * and restore, token re-creation, KV writes; and reads with another token to check its policy. Test use only. Thread-safe.
  */
 public final class VaultAdmin {
 
@@ -59,6 +59,24 @@ public final class VaultAdmin {
     public void recreateToken(String id, String policy) {
         call("POST", "/v1/auth/token/create-orphan", Map.of("id", id, "policies", new String[] { policy },
                 "period", "24h", "display_name", policy));
+    }
+
+    /** Writes a KV v2 secret (mount {@code secret/}) as root. */
+    public void writeKv(String path, Map<String, Object> data) {
+        call("POST", "/v1/secret/data/" + path, Map.of("data", data));
+    }
+
+    /** @return the HTTP status Vault answers to a GET of {@code path} with another token (e.g. the host's) */
+    public int readStatusWith(String token, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).header("X-Vault-Token", token).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("GET " + path + " interrupted", e);
+        }
     }
 
     private JsonNode call(String method, String path, Object body) {
