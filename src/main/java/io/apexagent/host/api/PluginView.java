@@ -5,6 +5,8 @@ import java.util.Map;
 
 import io.apexagent.host.plugin.PluginSnapshot;
 import io.apexagent.host.plugin.discovery.PluginManifest;
+import io.apexagent.host.security.OperatorPolicy;
+import io.apexagent.host.security.PluginGrants;
 import io.apexagent.plugin.Permission;
 
 /**
@@ -20,15 +22,29 @@ import io.apexagent.plugin.Permission;
  * @param isolation         classloader or process
  * @param defaultEnabled    whether it starts without an operator's command
  * @param permissions       declared permissions
- * @param granted           effective permissions
+ * @param granted           effective permissions: the declared ones less what the operator's policy denies
+ * @param policy            the operator's policy for this plugin
  * @param dependencies      plugin id → range (with "(optional)")
  * @param actions           action names
  * @param inFlight          calls running now
  */
 public record PluginView(String id, String name, String version, String state, String reason,
         List<String> availableVersions, String description, String isolation, boolean defaultEnabled,
-        List<String> permissions, List<String> granted, Map<String, String> dependencies, List<String> actions,
-        int inFlight) {
+        List<String> permissions, List<String> granted, PolicyView policy, Map<String, String> dependencies,
+        List<String> actions, int inFlight) {
+
+    /**
+     * The operator's narrowing of one plugin's grant.
+     *
+     * @param denied       permissions removed from the manifest's
+     * @param allowedPaths data sub-directories its file calls may reach (empty: all of its data directory)
+     */
+    public record PolicyView(List<String> denied, List<String> allowedPaths) {
+        static PolicyView of(OperatorPolicy.Rules rules) {
+            return new PolicyView(rules.denied().stream().map(Permission::manifestName).sorted().toList(),
+                    rules.allowedPaths());
+        }
+    }
 
     static PluginView of(PluginSnapshot s) {
         PluginManifest m = s.manifest();
@@ -36,6 +52,7 @@ public record PluginView(String id, String name, String version, String state, S
                 s.availableVersions(), m == null ? null : m.description(), m == null ? null : m.isolation(),
                 m != null && m.defaultEnabled(), m == null ? List.of() : m.permissions(),
                 s.granted().stream().map(Permission::manifestName).sorted().toList(),
+                PolicyView.of(PluginGrants.policyOf(s.id())),
                 m == null ? Map.of() : dependencies(m),
                 m == null ? List.of() : m.actions().stream().map(PluginManifest.Action::name).toList(), s.inFlight());
     }

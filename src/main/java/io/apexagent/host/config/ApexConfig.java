@@ -189,5 +189,23 @@ public interface ApexConfig {
          */
         @WithDefault("optional")
         io.apexagent.host.security.SignatureMode signatures();
+
+        /**
+         * The operator's policy, by plugin id ({@code apex.security.policy."<id>".deny=...}): it can only
+         * narrow what the plugin's manifest declares, never add to it.
+         */
+        Map<String, PluginPolicy> policy();
+    }
+
+    /** What the operator takes away from one plugin's declared grant. */
+    interface PluginPolicy {
+        /** Permissions (manifest names, e.g. {@code network_access}) removed from the grant, comma separated. */
+        Optional<List<String>> deny();
+
+        /**
+         * Sub-directories of the plugin's data directory that its file calls may reach, comma separated
+         * (relative paths); unset: the whole data directory.
+         */
+        Optional<List<String>> allowedPaths();
     }
 }

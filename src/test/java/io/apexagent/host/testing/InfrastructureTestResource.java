@@ -31,6 +31,10 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         config.put("apex.state.timeout", "5s");
         config.put("apex.state.max-bytes-per-plugin.\"st-limit\"", "256");
         config.put("apex.state.allow-downgrade.\"st-downgrade-forced\"", "true");
+        // Operator policy tests: one plugin narrowed below what its code needs, one narrowed at run time.
+        config.put("apex.security.policy.\"pol-scan\".deny", "file_system_write");
+        config.put("apex.security.policy.\"pol-runtime\".deny", "event_publish");
+        config.put("apex.security.policy.\"pol-runtime\".allowed-paths", "public");
         return config;
     }
 

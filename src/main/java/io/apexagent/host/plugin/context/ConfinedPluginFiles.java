@@ -12,16 +12,24 @@ import io.apexagent.plugin.PluginFiles;
 
 /**
  * {@link PluginFiles} confined to one directory: relative paths only, no {@code ..} escape, no symbolic
- * links, and the file permissions checked on every call. Thread-safe.
+ * links, and the file permissions checked on every call. The operator's policy may narrow the directory
+ * to some of its sub-directories ({@code allowed-paths}). Thread-safe.
  */
 public final class ConfinedPluginFiles implements PluginFiles {
 
     private final Path root;
     private final PermissionGuard guard;
+    private final List<Path> allowed;
 
     public ConfinedPluginFiles(Path root, PermissionGuard guard) {
+        this(root, guard, List.of());
+    }
+
+    /** @param allowedPaths sub-directories the calls may reach (relative); empty: the whole root */
+    public ConfinedPluginFiles(Path root, PermissionGuard guard, List<String> allowedPaths) {
         this.root = root.toAbsolutePath().normalize();
         this.guard = guard;
+        this.allowed = allowedPaths.stream().map(p -> this.root.resolve(p).normalize()).toList();
     }
 
     @Override
@@ -72,6 +80,11 @@ public final class ConfinedPluginFiles implements PluginFiles {
         }
         if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) && !candidate.toAbsolutePath().startsWith(root)) {
             guard.deny("path '" + relativePath + "' is outside the plugin's data directory");
+        }
+        if (!allowed.isEmpty() && allowed.stream().noneMatch(candidate::startsWith)) {
+            guard.deny("path '" + relativePath + "' is outside the paths the operator's policy allows: "
+                    + allowed.stream().map(a -> root.relativize(a).toString()).toList()
+                    + " (apex.security.policy.<id>.allowed-paths)");
         }
         return candidate;
     }

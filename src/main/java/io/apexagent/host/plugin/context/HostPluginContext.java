@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import io.apexagent.host.events.HostEventBus;
 import io.apexagent.host.events.PluginEventHub;
+import io.apexagent.host.security.PluginGrants;
 import io.apexagent.host.security.credentials.CredentialNames;
 import io.apexagent.plugin.ActionChunk;
 import io.apexagent.plugin.Permission;
@@ -77,7 +78,8 @@ public final class HostPluginContext implements PluginContext {
         this.workers = workers;
         this.services = services;
         this.logger = new PluginLoggerAdapter(metadata.id(), metadata.version());
-        this.files = new ConfinedPluginFiles(dataDirectory, guard);
+        this.files = new ConfinedPluginFiles(dataDirectory, guard,
+                PluginGrants.policyOf(metadata.id()).allowedPaths());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.apexagent.host.plugin.context;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import io.apexagent.host.security.PluginGrants;
 import io.apexagent.plugin.Permission;
 import io.apexagent.plugin.PluginSecurityException;
 
@@ -34,6 +35,10 @@ public final class PermissionGuard {
      */
     public void require(Permission permission, String what) {
         if (!granted.contains(permission)) {
+            if (PluginGrants.policyOf(pluginId).denied().contains(permission)) {
+                deny("plugin " + pluginId + " may not " + what + ": permission " + permission.manifestName()
+                        + " is denied by the operator's policy (apex.security.policy.\"" + pluginId + "\".deny)");
+            }
             deny("plugin " + pluginId + " may not " + what + ": permission " + permission.manifestName()
                     + " is not granted (declare it in manifest.json \"permissions\"; the operator's policy may still deny it)");
         }

@@ -1,0 +1,58 @@
+package io.apexagent.host.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.apexagent.host.config.ApexConfig;
+import io.apexagent.plugin.Permission;
+
+/** Reading the operator's policy: it only removes, and a bad entry names its key. */
+class OperatorPolicyTest {
+
+    @Test
+    void deniedPermissionsAreRemovedAndNothingIsAdded() {
+        OperatorPolicy policy = OperatorPolicy.of(Map.of("p", rules(List.of("network_access", "state_access"),
+                List.of("cache"))));
+
+        OperatorPolicy.Rules rules = policy.of("p");
+        assertThat(rules.narrow(EnumSet.of(Permission.NETWORK_ACCESS, Permission.FILE_SYSTEM_READ)))
+                .containsExactly(Permission.FILE_SYSTEM_READ);
+        assertThat(rules.allowedPaths()).containsExactly("cache");
+        assertThat(policy.of("other").narrow(EnumSet.of(Permission.NETWORK_ACCESS)))
+                .containsExactly(Permission.NETWORK_ACCESS);
+        assertThat(policy.of("other").narrow(EnumSet.noneOf(Permission.class))).isEmpty();
+    }
+
+    @Test
+    void anUnknownPermissionOrAnEscapingPathIsNamed() {
+        assertThatThrownBy(() -> OperatorPolicy.of(Map.of("p", rules(List.of("network"), List.of()))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("apex.security.policy.\"p\".deny names unknown permission 'network'")
+                .hasMessageContaining("network_access");
+        assertThatThrownBy(() -> OperatorPolicy.of(Map.of("p", rules(List.of(), List.of("../other")))))
+                .hasMessageContaining("apex.security.policy.\"p\".allowed-paths entry '../other' must be a relative path");
+        assertThatThrownBy(() -> OperatorPolicy.of(Map.of("p", rules(List.of(), List.of("/etc")))))
+                .hasMessageContaining("entry '/etc'");
+    }
+
+    private static ApexConfig.PluginPolicy rules(List<String> deny, List<String> paths) {
+        return new ApexConfig.PluginPolicy() {
+            @Override
+            public Optional<List<String>> deny() {
+                return Optional.of(deny);
+            }
+
+            @Override
+            public Optional<List<String>> allowedPaths() {
+                return Optional.of(paths);
+            }
+        };
+    }
+}
