@@ -18,16 +18,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.apexagent.host.testing.CapturedLogs;
+import io.apexagent.host.testing.TestInfrastructure;
 import io.apexagent.host.testing.TestPluginDirectory;
 import io.apexagent.host.testing.TestPlugins;
 import io.apexagent.host.testing.TopicScan;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
  * Plugin credentials end to end: written over REST into Vault, listed without values, read by the plugin
@@ -66,6 +69,9 @@ class CredentialsIT {
                     assertThat(rotations()).anySatisfy(r -> assertThat(r).startsWith("api-key:2:")
                             .contains(PLUGIN + "@1.0.0")));
             assertThat(readByPlugin("api-key")).isEqualTo(sha256(rotated));
+            Awaitility.await("rotation told to the other replicas").atMost(Duration.ofSeconds(20)).until(() ->
+                    !TopicScan.scan("{\"pluginId\":\"" + PLUGIN + "\",\"name\":\"api-key\",\"version\":2,"
+                            + "\"nodeId\":\"test-node\"").hits().isEmpty());
 
             refusals(secret);
 
@@ -78,6 +84,26 @@ class CredentialsIT {
             assertNowhere(secret, logs);
             assertNowhere(rotated, logs);
         }
+    }
+
+    @Test
+    void aRotationWrittenOnAnotherReplicaReachesThePluginHere() {
+        installReader();
+        String fromElsewhere = "{\"pluginId\":\"" + PLUGIN + "\",\"name\":\"db-password\",\"version\":41,"
+                + "\"nodeId\":\"another-replica\",\"time\":\"2026-01-01T00:00:00Z\"}";
+        String fromHere = fromElsewhere.replace("\"version\":41", "\"version\":42").replace("another-replica", "test-node");
+        try (KafkaCompanion kafka = new KafkaCompanion(TestInfrastructure.get().kafkaBootstrap())) {
+            // Sent again until seen: the replica's consumer reads from the end, and may join after a first send.
+            Awaitility.await("rotation from another replica").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                        kafka.produceStrings().fromRecords(
+                                new ProducerRecord<>("apex.plugin.credentials", PLUGIN, fromHere),
+                                new ProducerRecord<>("apex.plugin.credentials", PLUGIN, fromElsewhere)).awaitCompletion();
+                        assertThat(rotations()).anySatisfy(r -> assertThat(r).startsWith("db-password:41:"));
+                    });
+        }
+        assertThat(rotations()).as("a replica's own rotations are not applied twice")
+                .noneSatisfy(r -> assertThat(r).startsWith("db-password:42:"));
     }
 
     /** Bad names and values are refused with a 400 naming the problem, and the value is not echoed. */
@@ -105,7 +131,8 @@ class CredentialsIT {
     }
 
     private static void assertNowhere(String secret, CapturedLogs logs) throws Exception {
-        assertThat(logs.lines()).as("captured log records").isNotEmpty()
+        assertThat(logs.lines()).as("captured log records (the host's, the plugin's among them)")
+                .anyMatch(line -> line.contains("[cred-reader@1.0.0] credential api-key rotated to version 2"))
                 .noneMatch(line -> line.contains(secret));
         // Events of this test (credential writes) are on Kafka before the scan starts.
         Awaitility.await("security events of the writes on Kafka").atMost(Duration.ofSeconds(20))

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.apexagent.host.plugin.PluginManager;
 import io.apexagent.host.plugin.context.CredentialPaths;
 import io.quarkus.vault.client.VaultClient;
 import io.quarkus.vault.client.api.secrets.kv2.VaultSecretsKV2;
@@ -21,7 +20,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The operator's side of plugin credentials in Vault KV v2 ({@code secret/apex/plugins/<id>/<name>}): write
  * a new version, list names with versions and times, delete. Values go to Vault and nowhere else: not in
- * results, events, errors or logs. A write notifies the plugin (rotation) and emits a security event.
+ * results, events, errors or logs. A write notifies the plugin on every replica (rotation) and emits a
+ * security event.
  * Thread-safe.
  */
 @ApplicationScoped
@@ -32,13 +32,13 @@ public class PluginCredentialStore {
 
     private final VaultSecretsKV2 kv;
     private final CredentialAudit audit;
-    private final PluginManager plugins;
+    private final CredentialRotations rotations;
 
-    PluginCredentialStore(VaultClient vault, CredentialAudit audit, PluginManager plugins,
+    PluginCredentialStore(VaultClient vault, CredentialAudit audit, CredentialRotations rotations,
             @ConfigProperty(name = "quarkus.vault.kv-secret-engine-mount-path", defaultValue = "secret") String mount) {
         this.kv = vault.secrets().kv2(mount);
         this.audit = audit;
-        this.plugins = plugins;
+        this.rotations = rotations;
     }
 
     /** Writes a new version of a credential and tells the plugin; @return its metadata (never the value) */
@@ -50,7 +50,7 @@ public class PluginCredentialStore {
             return call(() -> kv.updateSecret(path, null, Map.of(CredentialPaths.VALUE_FIELD, value)))
                     .chain(() -> info(pluginId, name))
                     .invoke(info -> audit.written(pluginId, name, info.currentVersion(), actor))
-                    .invoke(info -> plugins.credentialRotated(pluginId, name, info.currentVersion()));
+                    .invoke(info -> rotations.rotated(pluginId, name, info.currentVersion()));
         });
     }
 
