@@ -207,16 +207,26 @@ public class PluginManager {
         if (plugin == null || !(plugin.instance() instanceof io.apexagent.plugin.SecurityAwarePlugin aware)) {
             return false;
         }
-        plugin.workers().execute(() -> {
-            try (var swap = io.apexagent.host.plugin.loader.LoaderSwap.to(plugin.classLoader())) {
-                aware.onCredentialRotated(name, version);
-            } catch (RuntimeException e) {
-                bus.publishError(new PluginErrorEvent(pluginId, plugin.version(), "security", null,
-                        "onCredentialRotated(" + name + ", " + version + ") failed: " + e, node.nodeId(),
-                        java.time.Instant.now()));
-            }
-        });
-        return true;
+        try {
+            plugin.workers().execute(() -> {
+                try (var swap = io.apexagent.host.plugin.loader.LoaderSwap.to(plugin.classLoader())) {
+                    aware.onCredentialRotated(name, version);
+                } catch (RuntimeException e) {
+                    rotationNotDelivered(plugin, name, version, "onCredentialRotated failed: " + e);
+                }
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The credential is written either way; the plugin reads the new value on its next get.
+            rotationNotDelivered(plugin, name, version, "its workers are busy or closed");
+            return false;
+        }
+    }
+
+    private void rotationNotDelivered(ManagedPlugin plugin, String name, int version, String why) {
+        bus.publishError(new PluginErrorEvent(plugin.id(), plugin.version(), "credential_rotation", null,
+                "plugin " + plugin.id() + " was not told that credential '" + name + "' is now version " + version
+                        + ": " + why, node.nodeId(), java.time.Instant.now()));
     }
 
     // --- actions ---------------------------------------------------------------------------------

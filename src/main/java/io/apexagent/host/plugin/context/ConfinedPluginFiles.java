@@ -67,7 +67,7 @@ public final class ConfinedPluginFiles implements PluginFiles {
     /** Resolves inside the root or throws a security error naming the path. */
     Path resolve(String relativePath) {
         if (relativePath == null || relativePath.isBlank()) {
-            return root;
+            return allowedOrDenied(root, "");
         }
         Path candidate = root.resolve(relativePath).normalize();
         if (Path.of(relativePath).isAbsolute() || !candidate.startsWith(root)) {
@@ -81,6 +81,10 @@ public final class ConfinedPluginFiles implements PluginFiles {
         if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS) && !candidate.toAbsolutePath().startsWith(root)) {
             guard.deny("path '" + relativePath + "' is outside the plugin's data directory");
         }
+        return allowedOrDenied(candidate, relativePath);
+    }
+
+    private Path allowedOrDenied(Path candidate, String relativePath) {
         if (!allowed.isEmpty() && allowed.stream().noneMatch(candidate::startsWith)) {
             guard.deny("path '" + relativePath + "' is outside the paths the operator's policy allows: "
                     + allowed.stream().map(a -> root.relativize(a).toString()).toList()
