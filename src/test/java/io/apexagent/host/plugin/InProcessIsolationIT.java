@@ -22,8 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.apexagent.host.events.HostEventBus;
@@ -52,19 +50,6 @@ class InProcessIsolationIT {
 
     @io.quarkus.test.common.http.TestHTTPResource("/plugins/hx-block/actions/block")
     java.net.URL blockUrl;
-
-    final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
-    MessageConsumer<LifecycleEvent> consumer;
-
-    @BeforeEach
-    void listen() {
-        consumer = bus.onLifecycle(events::add);
-    }
-
-    @AfterEach
-    void unlisten() {
-        consumer.unregister();
-    }
 
     @Test
     void endlessLoopIsStoppedByItsCpuBudget() {
@@ -110,18 +95,24 @@ class InProcessIsolationIT {
     void exceptionStormOpensTheBreakerThePluginFailsAndRecoversAfterBackoff() {
         String id = "hx-storm-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         install(id, "hx.storm", Map.of(), "boom", "ping");
-        for (int i = 0; i < 5; i++) {
-            call(id, "boom").then().statusCode(500).body("message", containsString("exploded on purpose"));
+        List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
+        MessageConsumer<LifecycleEvent> listener = bus.onLifecycle(events::add);
+        try {
+            for (int i = 0; i < 5; i++) {
+                call(id, "boom").then().statusCode(500).body("message", containsString("exploded on purpose"));
+            }
+            await().atMost(WAIT).untilAsserted(() -> given().get("/plugins/" + id).then()
+                    .body("state", equalTo("FAILED"))
+                    .body("reason", allOf(containsString("circuit breaker opened: 5 faults within 60 s"),
+                            containsString("exploded on purpose"))));
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.pluginId()).isEqualTo(id);
+                assertThat(e.to()).isEqualTo(PluginState.FAILED);
+                assertThat(e.reason()).contains("circuit breaker opened");
+            });
+        } finally {
+            listener.unregister();
         }
-        await().atMost(WAIT).untilAsserted(() -> given().get("/plugins/" + id).then()
-                .body("state", equalTo("FAILED"))
-                .body("reason", allOf(containsString("circuit breaker opened: 5 faults within 60 s"),
-                        containsString("exploded on purpose"))));
-        assertThat(events).anySatisfy(e -> {
-            assertThat(e.pluginId()).isEqualTo(id);
-            assertThat(e.to()).isEqualTo(PluginState.FAILED);
-            assertThat(e.reason()).contains("circuit breaker opened");
-        });
         call(id, "ping").then().statusCode(503).body("message", containsString("circuit breaker opened"));
         call("echo", "echo", Map.of("text", "unaffected")).then().statusCode(200);
 
