@@ -67,6 +67,11 @@ final class PluginRecovery implements AutoCloseable {
         attempts.remove(id);
     }
 
+    /** @return automatic restarts of the plugin counted now (0 once forgotten) */
+    int attempts(String id) {
+        return attempts.getOrDefault(id, 0);
+    }
+
     Duration backoff(int attempt) {
         Duration d = config.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
         return d.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : d;
