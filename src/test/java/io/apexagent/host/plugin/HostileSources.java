@@ -10,7 +10,8 @@ final class HostileSources {
      * Actions: {@code spin} (endless loop, deaf to interrupts), {@code hoard} (keeps every MiB it allocates),
      * {@code sleep} (sleeps for ever), {@code recurse} (endless recursion), {@code boom} (throws),
      * {@code flaky} (transient failure on the first {@code params.failures} calls), {@code block} (sleeps
-     * {@code params.ms}), {@code ping} (answers at once).
+     * {@code params.ms}), {@code ping} (answers at once); streaming {@code spinStream} (one chunk, then an endless loop while
+     * producing the second).
      */
     static String misbehaving(String pkg) {
         return """
@@ -20,9 +21,12 @@ final class HostileSources {
                 import java.util.Map;
                 import java.util.concurrent.atomic.AtomicInteger;
                 import io.apexagent.plugin.AbstractPlugin;
+                import io.apexagent.plugin.ActionChunk;
                 import io.apexagent.plugin.PluginTransientException;
+                import io.apexagent.plugin.StreamingPlugin;
+                import io.smallrye.mutiny.Multi;
                 import io.smallrye.mutiny.Uni;
-                public class MisbehavingPlugin extends AbstractPlugin {
+                public class MisbehavingPlugin extends AbstractPlugin implements StreamingPlugin {
                     static volatile long sink;
                     static final AtomicInteger FLAKY_CALLS = new AtomicInteger();
                     @Override
@@ -52,6 +56,16 @@ final class HostileSources {
                             }
                             default: return Uni.createFrom().item(Map.of("pong", true));
                         }
+                    }
+                    @Override
+                    public Multi<ActionChunk> streamAction(String action, Map<String, Object> params) {
+                        return Multi.createFrom().generator(() -> 0, (n, emitter) -> {
+                            if (n == 0) {
+                                emitter.emit(ActionChunk.of(Map.of("n", 0)));
+                                return 1;
+                            }
+                            while (true) { sink++; }
+                        });
                     }
                     private static long depth(long n) {
                         return depth(n + 1) + 1;

@@ -62,6 +62,21 @@ class InProcessIsolationIT {
     }
 
     @Test
+    void streamIsStoppedByItsCpuBudgetAfterTheChunksItDelivered() {
+        install("hx-stream", "hx.stream", Map.of("cpu_ms", 200), "ping");
+        io.smallrye.mutiny.helpers.test.AssertSubscriber<io.apexagent.plugin.ActionChunk> chunks = manager
+                .stream("hx-stream", "spinStream", Map.of()).subscribe()
+                .withSubscriber(io.smallrye.mutiny.helpers.test.AssertSubscriber.create(10));
+        chunks.awaitFailure(WAIT);
+        assertThat(chunks.getItems()).hasSize(1);
+        assertThat(chunks.getFailure()).isInstanceOf(io.apexagent.plugin.PluginResourceLimitException.class)
+                .hasMessageContaining("action hx-stream.spinStream exceeded its CPU budget")
+                .hasMessageContaining("limit 200 (limits.cpu_ms)");
+        stillServes("hx-stream");
+        nothingLeaks("hx-stream", "hx.stream");
+    }
+
+    @Test
     void allocationBombIsStoppedByItsAllocationBudgetWithoutFillingTheHeap() {
         install("hx-alloc", "hx.alloc", Map.of("alloc_mb", 64), "hoard", "ping");
         call("hx-alloc", "hoard").then().statusCode(500).body("type", equalTo("resource_limit"))
@@ -152,7 +167,7 @@ class InProcessIsolationIT {
     }
 
     private static void install(String id, String pkg, Map<String, Object> limits, String... actions) {
-        TestPlugins.Builder plugin = TestPlugins.plugin(id).manifestField("limits", limits)
+        TestPlugins.Builder plugin = TestPlugins.plugin(id).manifestField("limits", limits).action("spinStream", true)
                 .javaSource(pkg + ".MisbehavingPlugin", HostileSources.misbehaving(pkg));
         Arrays.stream(actions).forEach(plugin::action);
         plugin.writeTo(DIR);
