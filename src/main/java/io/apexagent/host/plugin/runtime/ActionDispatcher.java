@@ -21,8 +21,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Runs one action call on one plugin version as a pipeline of small steps: check the action → validate
- * parameters → run on the plugin's workers with its class loader current → time limit → validate the
- * result → translate errors. The caller has already admitted the call ({@link InFlightCalls#tryEnter()});
+ * parameters → run on the plugin's workers with its class loader current, metered against its budgets
+ * ({@link CallLimits}) → retry transient errors → time limit → validate the result → translate errors →
+ * count faults towards the plugin's circuit breaker. The caller has already admitted the call ({@link InFlightCalls#tryEnter()});
  * the dispatcher releases it when the call ends, however it ends. Stateless and thread-safe.
  */
 public final class ActionDispatcher {
