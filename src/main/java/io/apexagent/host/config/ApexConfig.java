@@ -144,8 +144,17 @@ public interface ApexConfig {
         @WithDefault("200ms")
         Duration initializeBackoff();
 
-        /** Background recovery of plugins that failed to load or initialize. */
+        /** Background recovery of plugins that failed to load or initialize, or whose circuit breaker opened. */
         Recovery recovery();
+
+        /** Per-call CPU and allocation budgets, their per-plugin overrides, and how runaway calls are stopped. */
+        Limits limits();
+
+        /** When repeated faults of a plugin's calls move it to FAILED. */
+        Breaker breaker();
+
+        /** Retries of calls that fail with {@code PluginTransientException} before the failure counts. */
+        TransientRetry transientRetry();
 
         /** Watch the plugin directories and pick up added, changed and removed plugins. */
         @WithDefault("false")
@@ -173,6 +182,96 @@ public interface ApexConfig {
         /** Retries before the plugin stays Failed until an operator acts. */
         @WithDefault("5")
         int maxAttempts();
+
+        /**
+         * How long a recovered plugin must keep serving before its attempt count is forgotten; a plugin that fails
+         * again sooner waits longer each time (the backoff keeps doubling) instead of restarting at the first pause.
+         */
+        @WithDefault("1m")
+        Duration healthyAfter();
+    }
+
+    /**
+     * Per-call resource budgets. A budget's value is taken from, in order: the operator's per-plugin override
+     * ({@code apex.plugins.limits.per-plugin."<id>".cpu-ms=200}), the manifest ({@code limits.cpu_ms},
+     * {@code limits.alloc_mb}), the host default below. 0 means "no budget". An operator override wins over the
+     * manifest both ways (it may raise or lower what the plugin asked for).
+     */
+    interface Limits {
+        /** CPU time one call may use on the plugin's workers, in ms, when neither override nor manifest gives one. */
+        @WithDefault("0")
+        long defaultCpuMs();
+
+        /** Memory one call may allocate on the plugin's workers, in MiB, when neither override nor manifest gives one. */
+        @WithDefault("0")
+        long defaultAllocMb();
+
+        /** Operator overrides per plugin id: {@code apex.plugins.limits.per-plugin."<id>".alloc-mb=64}. */
+        Map<String, PluginLimits> perPlugin();
+
+        /** How often the watchdog samples the CPU time and allocations of running calls. */
+        @WithDefault("10ms")
+        Duration sampleInterval();
+
+        /**
+         * How long a worker that was interrupted (budget breach or timeout) may keep running plugin code before it
+         * is stopped by force (see {@link #stopRunawayThreads()}).
+         */
+        @WithDefault("200ms")
+        Duration runawayGrace();
+
+        /**
+         * Stop a worker that ignores interruption with {@code Thread.stop} once the grace has passed, so a plugin in an
+         * endless loop or allocation bomb cannot burn CPU or fill the heap for ever. This is the JVM's only way to end
+         * such a thread in process; it may leave the plugin's own objects inconsistent (the plugin is failing anyway)
+         * and works up to Java 19 (later JDKs refuse it: the thread then stays stuck and is replaced, see README).
+         * The real remedy for untrusted code is {@code "isolation": "process"}.
+         */
+        @WithDefault("true")
+        boolean stopRunawayThreads();
+    }
+
+    /** One plugin's budget overrides; absent keys fall back to the manifest, then to the host default. */
+    interface PluginLimits {
+        /** CPU time per call in ms. */
+        Optional<Long> cpuMs();
+
+        /** Allocated memory per call in MiB. */
+        Optional<Long> allocMb();
+    }
+
+    /**
+     * Circuit breaker per plugin: after {@link #failures()} faults (timeouts, budget breaches, failures of plugin
+     * code; not caller errors such as unknown actions or invalid parameters) within {@link #window()}, the plugin
+     * goes to FAILED and is restarted by {@link Recovery} with exponential backoff.
+     */
+    interface Breaker {
+        /** Use the breaker at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Faults within the window that open the breaker. */
+        @WithDefault("5")
+        int failures();
+
+        /** The sliding window in which faults are counted. */
+        @WithDefault("1m")
+        Duration window();
+    }
+
+    /** Retry policy for {@code PluginTransientException}s raised by non-streaming actions (streams are not retried). */
+    interface TransientRetry {
+        /** Attempts in all (1 = no retry); the last failure is what the caller sees and what counts as a fault. */
+        @WithDefault("3")
+        int attempts();
+
+        /** First pause between attempts; doubles each time up to {@link #maxBackoff()}. */
+        @WithDefault("50ms")
+        Duration backoff();
+
+        /** Longest pause between attempts. */
+        @WithDefault("1s")
+        Duration maxBackoff();
     }
 
     /** Plugin signatures ({@code manifest.sig}, Ed25519) and who may sign. */

@@ -76,6 +76,7 @@ public class PluginManager {
     private PluginRecovery recovery;
     private PluginWatch watchers;
     private ActionDispatcher dispatcher;
+    private io.apexagent.host.plugin.runtime.CallLimits limits;
 
     void onStart(@Observes @Priority(50) StartupEvent event) {
         PluginFactory factory = new PluginFactory(config, node.nodeId(), bus::publishLifecycle, bus::publishError,
@@ -84,9 +85,13 @@ public class PluginManager {
         registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError,
                 verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
                 stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);
+        limits = new io.apexagent.host.plugin.runtime.CallLimits(config.plugins(), this::breakerOpened);
         dispatcher = new ActionDispatcher(json, config.plugins().defaultTimeout(),
-                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
-        recovery = new PluginRecovery(config.plugins().recovery(), this::get, this::start);
+                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool(), limits);
+        // Recovery's own starts must not reset its attempt count (operator operations do): a plugin that keeps
+        // failing after each restart waits longer each time.
+        recovery = new PluginRecovery(config.plugins().recovery(), this::get,
+                (id, reason) -> onLifecycleThread(() -> registry.start(id, reason)));
         registry.onLoadFailure(recovery::failed);
         // Start-up waits for the initial load so that "ready" means the plugins are there.
         onLifecycleThread(() -> {
@@ -128,9 +133,24 @@ public class PluginManager {
                         failure.getMessage()));
     }
 
+    /** A serving version's circuit breaker opened (on a call's thread): fail it on the lifecycle thread. */
+    private void breakerOpened(ManagedPlugin plugin, String reason) {
+        onLifecycleThread(() -> registry.breakerOpened(plugin, reason)).subscribe().with(ok -> { },
+                failure -> org.jboss.logging.Logger.getLogger(PluginManager.class).errorf(failure,
+                        "plugin %s: could not move to FAILED after its circuit breaker opened", plugin.id()));
+    }
+
+    /** @return budgets, retries and breakers of action calls (tests check that no call stays watched) */
+    public io.apexagent.host.plugin.runtime.CallLimits callLimits() {
+        return limits;
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         if (watchers != null) {
             watchers.close();
+        }
+        if (limits != null) {
+            limits.close();
         }
         if (recovery != null) {
             recovery.close();

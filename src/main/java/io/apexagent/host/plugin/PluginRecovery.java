@@ -15,7 +15,7 @@ import io.apexagent.host.plugin.lifecycle.PluginState;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Starts plugins whose code failed to load or initialize again later, with exponential backoff, up to
+ * Starts plugins whose code failed to load or initialize, or whose circuit breaker opened, again later, with exponential backoff, up to
  * a number of attempts; after that they stay Failed until an operator acts. Other plugins are never
  * affected. Thread-safe.
  */
@@ -44,7 +44,7 @@ final class PluginRecovery implements AutoCloseable {
         this.start = start;
     }
 
-    /** Called when a plugin's code failed to load or initialize. */
+    /** Called when a plugin's code failed to load or initialize, or its circuit breaker opened. */
     void failed(String id) {
         if (!config.enabled()) {
             return;
@@ -67,6 +67,11 @@ final class PluginRecovery implements AutoCloseable {
         attempts.remove(id);
     }
 
+    /** @return automatic restarts of the plugin counted now (0 once forgotten) */
+    int attempts(String id) {
+        return attempts.getOrDefault(id, 0);
+    }
+
     Duration backoff(int attempt) {
         Duration d = config.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
         return d.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : d;
@@ -79,7 +84,16 @@ final class PluginRecovery implements AutoCloseable {
         }
         // Failures re-enter through failed(id), called by the registry: nothing to do on failure here.
         start.start(id, "automatic recovery, attempt " + attempt + " of " + config.maxAttempts())
-                .subscribe().with(ok -> attempts.remove(id), failure -> { });
+                .subscribe().with(ok -> forgetWhenHealthy(id, attempt), failure -> { });
+    }
+
+    /** Forgets the attempts once the recovered plugin has served for a while without failing again. */
+    private void forgetWhenHealthy(String id, int attempt) {
+        timer.schedule(() -> {
+            if (snapshot.apply(id).state() != PluginState.FAILED) {
+                attempts.remove(id, attempt);
+            }
+        }, config.healthyAfter().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -244,6 +244,27 @@ final class PluginRegistry {
         return snapshot(id);
     }
 
+    /**
+     * Moves a serving version whose circuit breaker opened to FAILED: its running calls are interrupted, its
+     * code and threads released, an error event published and recovery told (it restarts the plugin later).
+     *
+     * @return false if that version no longer serves (a reload or stop got there first)
+     */
+    boolean breakerOpened(ManagedPlugin p, String reason) {
+        PluginEntry e = entries.get(p.id());
+        if (e == null || e.current != p || !RUNNING.contains(p.lifecycle().state())) {
+            return false;
+        }
+        LOG.warnf("plugin %s %s: %s", p.id(), p.version(), reason);
+        p.lifecycle().fail(reason);
+        p.workers().interruptAll();
+        ops.release(p);
+        errors.accept(new PluginErrorEvent(p.id(), p.version(), "circuit_breaker", null, reason, nodeId,
+                java.time.Instant.now()));
+        loadFailures.accept(p.id());
+        return true;
+    }
+
     /** Stops every running plugin, dependants first. */
     void stopAll(String reason) {
         List<String> order = resolution == null ? new ArrayList<>(entries.keySet())

@@ -21,8 +21,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Runs one action call on one plugin version as a pipeline of small steps: check the action → validate
- * parameters → run on the plugin's workers with its class loader current → time limit → validate the
- * result → translate errors. The caller has already admitted the call ({@link InFlightCalls#tryEnter()});
+ * parameters → run on the plugin's workers with its class loader current, metered against its budgets
+ * ({@link CallLimits}) → retry transient errors → time limit → validate the result → translate errors →
+ * count faults towards the plugin's circuit breaker. The caller has already admitted the call ({@link InFlightCalls#tryEnter()});
  * the dispatcher releases it when the call ends, however it ends. Stateless and thread-safe.
  */
 public final class ActionDispatcher {
@@ -38,16 +39,19 @@ public final class ActionDispatcher {
     private final ObjectMapper json;
     private final Duration defaultTimeout;
     private final Executor hostExecutor;
+    private final CallLimits limits;
 
     /**
      * @param hostExecutor where results continue after the plugin emitted them: plugin signals may arrive
      *                     on a thread whose context class loader is the plugin's, which host code (CDI,
      *                     Kafka, Hibernate) must never run under
+     * @param limits       budgets, transient retries and circuit breakers
      */
-    public ActionDispatcher(ObjectMapper json, Duration defaultTimeout, Executor hostExecutor) {
+    public ActionDispatcher(ObjectMapper json, Duration defaultTimeout, Executor hostExecutor, CallLimits limits) {
         this.json = json;
         this.defaultTimeout = defaultTimeout;
         this.hostExecutor = new HostLoaderExecutor(hostExecutor, ActionDispatcher.class.getClassLoader());
+        this.limits = limits;
     }
 
     /** Validates a call before it is admitted: the action exists, streams if asked to, and params match. */
@@ -67,34 +71,46 @@ public final class ActionDispatcher {
         return declared;
     }
 
-    /** Runs a non-streaming action; a streaming-only action is collected into a list of chunk data. */
+    /**
+     * Runs a non-streaming action; a streaming-only action is collected into a list of chunk data. Transient
+     * failures are retried; the budgets cover all attempts together.
+     */
     public Uni<Object> execute(ManagedPlugin plugin, String action, Map<String, Object> params) {
-        Uni<Object> call = PluginCalls.uni(plugin.loaded(), p -> nonNull(plugin, p.executeAction(action, params)));
-        return call
-                .runSubscriptionOn(plugin.workers())
+        CallMeter meter = limits.meter(plugin, action);
+        Uni<Object> call = PluginCalls.uni(plugin.loaded(), p -> nonNull(plugin, p.executeAction(action, params)))
+                .runSubscriptionOn(meter);
+        return meter.guard(limits.retryTransient(call))
                 .emitOn(hostExecutor)
                 .ifNoItem().after(timeoutOf(plugin)).failWith(() -> timeout(plugin, action))
                 .invoke(result -> checkResult(plugin, action, result))
                 .onFailure().transform(e -> translate(plugin, action, e))
-                .onTermination().invoke(plugin.calls()::exit);
+                .onFailure().invoke(e -> limits.failed(plugin, meter, e))
+                .onTermination().invoke(() -> ended(plugin, meter));
     }
 
-    /** Streams a streaming action's chunks with backpressure. */
+    /** Streams a streaming action's chunks with backpressure; the budgets cover the whole stream. */
     public Multi<ActionChunk> stream(ManagedPlugin plugin, String action, Map<String, Object> params) {
         if (!(plugin.instance() instanceof StreamingPlugin)) {
             plugin.calls().exit();
             return Multi.createFrom().failure(new PluginExecutionException(plugin.id(), "plugin " + plugin.id()
                     + " declares streaming action '" + action + "' but does not implement StreamingPlugin", null));
         }
+        CallMeter meter = limits.meter(plugin, action);
         Multi<ActionChunk> chunks = PluginCalls.multi(plugin.loaded(),
                 p -> nonNull(plugin, ((StreamingPlugin) p).streamAction(action, params)));
-        Multi<ActionChunk> timed = DemandTimeout.apply(chunks.runSubscriptionOn(plugin.workers()),
+        Multi<ActionChunk> timed = DemandTimeout.apply(meter.guard(chunks.runSubscriptionOn(meter)),
                 timeoutOf(plugin), TIMER, () -> timeout(plugin, action));
         return timed
                 .emitOn(hostExecutor)
                 .invoke(chunk -> checkChunk(plugin, action, chunk))
                 .onFailure().transform(e -> translate(plugin, action, e))
-                .onTermination().invoke(plugin.calls()::exit);
+                .onFailure().invoke(e -> limits.failed(plugin, meter, e))
+                .onTermination().invoke(() -> ended(plugin, meter));
+    }
+
+    private static void ended(ManagedPlugin plugin, CallMeter meter) {
+        meter.close();
+        plugin.calls().exit();
     }
 
     private static <T> T nonNull(ManagedPlugin plugin, T result) {
@@ -144,6 +160,10 @@ public final class ActionDispatcher {
         Throwable linkage = PluginCalls.translateLinkageError(e, plugin.manifest());
         if (linkage != e) {
             return linkage;
+        }
+        if (e instanceof StackOverflowError) {
+            return new PluginExecutionException(plugin.id(), "action " + plugin.id() + "." + action
+                    + " ran out of stack (StackOverflowError: recursion too deep or endless); the plugin keeps serving", e);
         }
         return new PluginExecutionException(plugin.id(), "action " + plugin.id() + "." + action + " failed: " + e, e);
     }

@@ -15,6 +15,7 @@ public final class ManagedPlugin {
     private final PluginLifecycle lifecycle;
     private final PluginWorkers workers;
     private final InFlightCalls calls = new InFlightCalls();
+    private final CircuitBreaker breaker = new CircuitBreaker();
     private final ActionSchemas schemas;
     private volatile LoadedPlugin loaded;
     private final java.util.List<AutoCloseable> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -48,6 +49,11 @@ public final class ManagedPlugin {
 
     public InFlightCalls calls() {
         return calls;
+    }
+
+    /** @return this version's circuit breaker (a restarted version gets a new one) */
+    public CircuitBreaker breaker() {
+        return breaker;
     }
 
     public ActionSchemas schemas() {

@@ -18,7 +18,9 @@ import io.apexagent.plugin.PluginUnavailableException;
 public final class PluginWorkers implements Executor, AutoCloseable {
 
     private final String pluginId;
+    private final int threads;
     private final ThreadPoolExecutor pool;
+    private int stuck;
 
     /**
      * @param pluginId   for thread names and errors
@@ -27,6 +29,7 @@ public final class PluginWorkers implements Executor, AutoCloseable {
      */
     public PluginWorkers(String pluginId, String version, int threads, int queueSize) {
         this.pluginId = pluginId;
+        this.threads = threads;
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(Math.max(1, queueSize)), threadFactory(pluginId + "@" + version));
         this.pool.allowCoreThreadTimeOut(true);
@@ -41,6 +44,40 @@ public final class PluginWorkers implements Executor, AutoCloseable {
                     + pool.getMaximumPoolSize() + " workers are in use and " + pool.getQueue().size()
                     + " calls are queued; retry later or raise limits.max_concurrency", e);
         }
+    }
+
+    /**
+     * A worker is stuck in an abandoned call (it ignored its interrupt): add a thread so that the stuck one does
+     * not count as free. At most as many replacements as the pool has threads; past that the plugin just gets
+     * slower (its circuit breaker has opened long before).
+     *
+     * @return whether a thread was added (then call {@link #endCompensation()} once the stuck one returns)
+     */
+    public synchronized boolean compensate() {
+        if (stuck >= threads || pool.isShutdown()) {
+            return false;
+        }
+        stuck++;
+        pool.setMaximumPoolSize(threads + stuck);
+        pool.setCorePoolSize(threads + stuck);
+        return true;
+    }
+
+    /** A stuck worker returned: give back the thread added for it. */
+    public synchronized void endCompensation() {
+        stuck--;
+        pool.setCorePoolSize(threads + stuck);
+        pool.setMaximumPoolSize(threads + stuck);
+    }
+
+    /** @return workers stuck in abandoned calls right now */
+    public synchronized int stuck() {
+        return stuck;
+    }
+
+    /** @return threads the pool holds now (idle ones included) */
+    public int poolSize() {
+        return pool.getPoolSize();
     }
 
     /** Stops accepting calls; running ones finish; idle threads end. */
