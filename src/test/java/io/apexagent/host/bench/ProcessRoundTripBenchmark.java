@@ -28,7 +28,7 @@ public final class ProcessRoundTripBenchmark {
         int calls = option(args, "calls", options);
         int warmup = option(args, "warmup", options);
         Path dir = Files.createTempDirectory("process-bench");
-        ProcessPlugins processes = new ProcessPlugins(settings(), dir.resolve("cache"),
+        ProcessPlugins processes = new ProcessPlugins(defaults(), dir.resolve("cache"),
                 (manifest, reason) -> System.err.println("child of " + manifest.id() + " faulted: " + reason));
 
         PluginManifest java = manifest(dir, "noop-java", "src/Noop.java", "bench.Noop", """
@@ -56,6 +56,7 @@ public final class ProcessRoundTripBenchmark {
                 """);
         run("Python", python, processes.start(python, python.directory().resolve(python.mainModule()), List.of()),
                 calls, warmup);
+        System.exit(0); // Mutiny's timer threads (initialize timeout) would keep the JVM alive
     }
 
     private static void run(String label, PluginManifest manifest, LoadedPlugin loaded, int calls, int warmup) {
@@ -101,7 +102,7 @@ public final class ProcessRoundTripBenchmark {
     }
 
     /** The host's defaults, without a Quarkus configuration. */
-    private static ApexConfig.Process settings() {
+    public static ApexConfig.Process defaults() {
         return new ApexConfig.Process() {
             public String python() {
                 return "python3";
