@@ -13,9 +13,14 @@ final class ProcessPluginFolders {
 
     /** A Python plugin whose class {@code P} is {@code body}; actions {@code run} and {@code stream}. */
     static Path python(Path dir, String id, String body) {
+        return python(dir, id, body, "");
+    }
+
+    /** As {@link #python(Path, String, String)}, with more manifest fields ({@code , "limits": …}). */
+    static Path python(Path dir, String id, String body, String manifestFields) {
         return write(dir, id, "main.py", "P", "from apexagent_plugin import ActionError, Plugin, action\n"
                 + "import os, signal, sys, time\n\n" + "class P(Plugin):\n" + body
-                + "\n    @action(\"stream\", streaming=True)\n    def stream(self, params):\n        yield {\"n\": 0}\n", "");
+                + "\n    @action(\"stream\", streaming=True)\n    def stream(self, params):\n        yield {\"n\": 0}\n", manifestFields);
     }
 
     /** A Java plugin {@code proc.<Class>} from {@code source}, run in a child JVM with {@code memory_mb}. */
@@ -30,8 +35,9 @@ final class ProcessPluginFolders {
                 + " \"returns_schema\": {}, \"streaming_supported\": %s }";
         String manifest = "{ \"id\": \"" + id + "\", \"name\": \"" + id + "\", \"version\": \"1.0.0\","
                 + " \"description\": \"out-of-process test plugin\", \"main_module\": \"" + module + "\","
-                + " \"class_name\": \"" + className + "\", \"permissions\": [], \"default_enabled\": true,"
-                + " \"isolation\": \"process\"" + extra + ", \"actions\": [ " + String.format(action, "run", "false")
+                + " \"class_name\": \"" + className + "\", \"default_enabled\": true,"
+                + " \"isolation\": \"process\"" + (extra.contains("\"permissions\"") ? "" : ", \"permissions\": []")
+                + extra + ", \"actions\": [ " + String.format(action, "run", "false")
                 + ", " + String.format(action, "stream", "true") + " ] }";
         try {
             Files.createDirectories(folder.resolve(module).getParent());

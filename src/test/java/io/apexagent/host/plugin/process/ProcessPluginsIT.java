@@ -186,6 +186,40 @@ class ProcessPluginsIT {
         assertFailedAndGone("proc-frozen", folder, "stopped answering heartbeats");
     }
 
+    @Test
+    void pythonChildRunsUnderItsMemoryLimitAndWithoutNetworkUnlessGranted() {
+        String probe = """
+                    @action("run")
+                    def run(self, params):
+                        import socket
+                        out = {}
+                        try:
+                            socket.create_connection(("127.0.0.1", params["port"]), timeout=2).close()
+                            out["network"] = "reachable"
+                        except OSError as e:
+                            out["network"] = type(e).__name__
+                        try:
+                            block = bytearray(512 * 1024 * 1024)
+                            out["memory"] = "allocated %d MB" % (len(block) // (1024 * 1024))
+                        except MemoryError:
+                            out["memory"] = "MemoryError"
+                        return out
+                """;
+        ProcessPluginFolders.python(DIR, "proc-confined", probe, ", \"limits\": { \"memory_mb\": 128 }");
+        ProcessPluginFolders.python(DIR, "proc-networked", probe,
+                ", \"permissions\": [\"network_access\"], \"limits\": { \"memory_mb\": 1024 }");
+        rescanAndAwait("proc-confined", "ACTIVE");
+        awaitState("proc-networked", "ACTIVE");
+        int port = io.restassured.RestAssured.port;
+
+        run("proc-confined", Map.of("port", port)).statusCode(200)
+                .body("result.network", not(equalTo("reachable")))
+                .body("result.memory", equalTo("MemoryError"));
+        run("proc-networked", Map.of("port", port)).statusCode(200)
+                .body("result.network", equalTo("reachable"))
+                .body("result.memory", equalTo("allocated 512 MB"));
+    }
+
     private static void assertFailedAndGone(String id, Path folder, String reason) {
         given().get("/plugins/" + id).then().body("reason", containsString(reason));
         // Recovery may already run a fresh child; the faulty one is gone and never more than one runs.
