@@ -156,6 +156,9 @@ public interface ApexConfig {
         /** Retries of calls that fail with {@code PluginTransientException} before the failure counts. */
         TransientRetry transientRetry();
 
+        /** Out-of-process plugins ({@code "isolation": "process"} and {@code .py} main modules). */
+        Process process();
+
         /** Watch the plugin directories and pick up added, changed and removed plugins. */
         @WithDefault("false")
         boolean watch();
@@ -163,6 +166,49 @@ public interface ApexConfig {
         /** Quiet time before a burst of file changes is acted upon. */
         @WithDefault("500ms")
         Duration watchDebounce();
+    }
+
+    /** Child processes of out-of-process plugins: interpreters, protocol limits and OS limits. */
+    interface Process {
+        /** Interpreter that runs {@code .py} main modules (Python 3.9 or later). */
+        @WithDefault("python3")
+        String python();
+
+        /** Heap ({@code -Xmx}) of a child JVM when the manifest gives no {@code limits.memory_mb}. */
+        @WithDefault("256")
+        int defaultMemoryMb();
+
+        /** Address-space limit of a Python child when the manifest gives no {@code limits.memory_mb}. */
+        @WithDefault("1024")
+        int defaultPythonMemoryMb();
+
+        /** CPU-time limit (RLIMIT_CPU) of a child over its whole life, in seconds; 0 = none. */
+        @WithDefault("0")
+        int cpuSeconds();
+
+        /** How often the host pings a child. */
+        @WithDefault("1s")
+        Duration heartbeatInterval();
+
+        /** Silence of a child (no message at all) after which it counts as hung and is killed. */
+        @WithDefault("5s")
+        Duration heartbeatTimeout();
+
+        /** Time a child gets to answer {@code initialize} (keep it below apex.plugins.initialize-timeout). */
+        @WithDefault("15s")
+        Duration initializeTimeout();
+
+        /** Longest protocol line a child may write on stdout; a longer one kills it. */
+        @WithDefault("1048576")
+        int maxLineBytes();
+
+        /** Chunks of one stream buffered for a slow consumer before the call fails. */
+        @WithDefault("1024")
+        int streamBuffer();
+
+        /** Run plugins without network_access in an empty network namespace ({@code unshare -rn}). */
+        @WithDefault("true")
+        boolean isolateNetwork();
     }
 
     /** Background recovery of failed plugins. */

@@ -65,7 +65,18 @@ final class PluginRegistry {
         this.scanner = new PluginScanner(new ManifestParser());
         this.ops = new PluginOperations(config, factory, new PluginLoader(
                 new io.apexagent.host.plugin.loader.JavaSourceCompiler(Path.of(config.plugins().compileCacheDir())),
-                verifier), state);
+                verifier).withProcesses(new io.apexagent.host.plugin.process.ProcessPlugins(config.plugins().process(),
+                        Path.of(config.plugins().compileCacheDir()), this::processFailed)), state);
+    }
+
+    /** A running out-of-process plugin's child crashed or hung: Failed now, then automatic recovery. */
+    private void processFailed(PluginManifest manifest, String reason) {
+        PluginEntry e = entries.get(manifest.id());
+        ManagedPlugin p = e == null ? null : e.current;
+        if (p != null && p.version().equals(manifest.version()) && RUNNING.contains(p.lifecycle().state())) {
+            ops.fail(p, new io.apexagent.plugin.PluginExecutionException(p.id(), "its process " + reason, null));
+            loadFailures.accept(p.id());
+        }
     }
 
     /** @param listener told the id of every plugin whose code failed to load or initialize */

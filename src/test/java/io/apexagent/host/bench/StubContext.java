@@ -46,7 +46,7 @@ record StubContext(PluginMetadata metadata) implements PluginContext {
 
     @Override
     public Path dataDirectory() {
-        throw unavailable("dataDirectory");
+        return Path.of(System.getProperty("java.io.tmpdir")); // out-of-process plugins are told it at initialize
     }
 
     @Override

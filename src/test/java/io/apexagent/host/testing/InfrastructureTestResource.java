@@ -26,6 +26,9 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         // Recovery of failed plugins soon enough to be seen by a test, late enough not to race assertions.
         config.put("apex.plugins.recovery.initial-backoff", "3s");
         config.put("apex.plugins.compile-cache-dir", "target/plugin-data/.compiled");
+        config.put("apex.plugins.process.initialize-timeout", "4s");
+        config.put("apex.plugins.process.heartbeat-interval", "300ms");
+        config.put("apex.plugins.process.heartbeat-timeout", "3s");
         // State tests: quick retries after outages, a small limit and a forced downgrade for one plugin each.
         config.put("apex.state.retry-interval", "500ms");
         config.put("apex.state.timeout", "5s");

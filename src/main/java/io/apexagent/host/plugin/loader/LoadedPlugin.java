@@ -1,6 +1,5 @@
 package io.apexagent.host.plugin.loader;
 
-import java.io.IOException;
 import java.util.Objects;
 
 import io.apexagent.host.plugin.discovery.PluginManifest;
@@ -19,12 +18,29 @@ public final class LoadedPlugin implements AutoCloseable {
     private final ClassLoader hostLoader;
     private volatile PluginClassLoader classLoader;
     private volatile BasePlugin plugin;
+    private final AutoCloseable resources;
 
     LoadedPlugin(PluginManifest manifest, PluginClassLoader classLoader, BasePlugin plugin, ClassLoader hostLoader) {
+        this(manifest, classLoader, plugin, hostLoader, () -> { });
+    }
+
+    private LoadedPlugin(PluginManifest manifest, PluginClassLoader classLoader, BasePlugin plugin,
+            ClassLoader hostLoader, AutoCloseable resources) {
+        this.resources = resources;
         this.manifest = Objects.requireNonNull(manifest, "manifest");
         this.hostLoader = Objects.requireNonNull(hostLoader, "hostLoader");
         this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
         this.plugin = Objects.requireNonNull(plugin, "plugin");
+    }
+
+    /**
+     * A plugin that runs in a child process: {@code proxy} speaks to it, {@code process} ends it on close. Its
+     * class loader is empty (the code lives in the child); it only keeps context class loader swaps uniform.
+     */
+    public static LoadedPlugin outOfProcess(PluginManifest manifest, BasePlugin proxy, AutoCloseable process,
+            ClassLoader hostLoader) {
+        return new LoadedPlugin(manifest, new PluginClassLoader(manifest.id(), new java.net.URL[0], hostLoader), proxy,
+                hostLoader, process);
     }
 
     /** @return the manifest this plugin was loaded from */
@@ -69,10 +85,11 @@ public final class LoadedPlugin implements AutoCloseable {
         classLoader = null;
         HostCacheRelease.release(l, hostLoader);
         try {
+            resources.close();
             l.close();
-        } catch (IOException e) {
+        } catch (Exception e) {
             throw new PluginLifecycleException(manifest.id(), "plugin " + manifest.id()
-                    + ": closing its class loader failed (" + e.getMessage() + "); its jar files may stay open", e);
+                    + ": closing its class loader or process failed (" + e.getMessage() + "); its jar files may stay open", e);
         }
     }
 

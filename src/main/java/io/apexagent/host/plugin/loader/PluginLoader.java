@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import io.apexagent.host.plugin.discovery.PluginManifest;
+import io.apexagent.host.plugin.process.ProcessPlugins;
 import io.apexagent.plugin.BasePlugin;
 import io.apexagent.plugin.PluginConfigurationException;
 import io.apexagent.plugin.PluginInitializationException;
@@ -30,6 +31,7 @@ public final class PluginLoader {
     private final LibraryVersionChecker libraries;
     private final ClassLoader hostLoader;
     private final PluginCodeVerifier verifier;
+    private final ProcessPlugins processes;
 
     /** @param compiler compiles source plugins (its cache directory is the host's plugin cache) */
     public PluginLoader(JavaSourceCompiler compiler) {
@@ -61,10 +63,21 @@ public final class PluginLoader {
      */
     public PluginLoader(JavaSourceCompiler compiler, LibraryVersionChecker libraries, ClassLoader hostLoader,
             PluginCodeVerifier verifier) {
+        this(compiler, libraries, hostLoader, verifier, null);
+    }
+
+    private PluginLoader(JavaSourceCompiler compiler, LibraryVersionChecker libraries, ClassLoader hostLoader,
+            PluginCodeVerifier verifier, ProcessPlugins processes) {
+        this.processes = processes;
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.compiler = Objects.requireNonNull(compiler, "compiler");
         this.libraries = Objects.requireNonNull(libraries, "libraries");
         this.hostLoader = Objects.requireNonNull(hostLoader, "hostLoader");
+    }
+
+    /** @return this loader, running {@code "isolation": "process"} and {@code .py} plugins through {@code processes} */
+    public PluginLoader withProcesses(ProcessPlugins processes) {
+        return new PluginLoader(compiler, libraries, hostLoader, verifier, Objects.requireNonNull(processes));
     }
 
     /**
@@ -75,11 +88,18 @@ public final class PluginLoader {
      * @throws PluginInitializationException when the code does not compile, load, link or instantiate
      */
     public LoadedPlugin load(PluginManifest manifest) {
-        requireClassLoaderIsolation(manifest);
+        boolean outOfProcess = processes != null && ProcessPlugins.runsOutOfProcess(manifest);
         Path main = PluginFolders.mainModule(manifest);
+        if (outOfProcess && ProcessPlugins.isPython(manifest)) {
+            return processes.start(manifest, main, List.of());
+        }
+        requireClassLoaderIsolation(manifest, outOfProcess);
         libraries.requireSatisfied(manifest);
         List<Path> classPath = classPath(manifest, main);
         verifier.verify(manifest, classPath);
+        if (outOfProcess) {
+            return processes.start(manifest, main, classPath);
+        }
         PluginClassLoader loader = new PluginClassLoader(manifest.id(), urls(manifest, classPath), hostLoader);
         try (LoaderSwap swap = LoaderSwap.to(loader)) {
             return new LoadedPlugin(manifest, loader, PluginInstantiator.instantiate(manifest, loader, hostLoader),
@@ -90,10 +110,10 @@ public final class PluginLoader {
         }
     }
 
-    private static void requireClassLoaderIsolation(PluginManifest manifest) {
+    private static void requireClassLoaderIsolation(PluginManifest manifest, boolean outOfProcess) {
         String isolation = manifest.isolation() == null ? CLASSLOADER_ISOLATION : manifest.isolation();
         String module = manifest.mainModule().toLowerCase(Locale.ROOT);
-        if (!CLASSLOADER_ISOLATION.equals(isolation)) {
+        if (!outOfProcess && !CLASSLOADER_ISOLATION.equals(isolation)) {
             throw new PluginConfigurationException(manifest.id(), "plugin " + manifest.id() + " asks for isolation '"
                     + isolation + "' in " + manifest.manifestFile() + ", which is not supported yet: this host runs "
                     + "plugins in class loaders only; use isolation 'classloader' with a .jar or .java main module", null);

@@ -1,0 +1,64 @@
+package io.apexagent.host.plugin.process;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.apexagent.host.testing.HostProcess;
+
+/**
+ * From the packaged jar (where {@code java.class.path} is only {@code quarkus-run.jar}): a Java plugin runs in
+ * a child JVM and the reference Python plugin in a Python child; after the host is killed with SIGKILL —
+ * no shutdown hook runs — both children exit on their own.
+ */
+class ProcessOrphansClusterIT {
+
+    @Test
+    void childrenServeFromThePackagedHostAndExitWhenItIsKilled() throws Exception {
+        Path dir = Path.of("target/cluster/process-plugins").toAbsolutePath();
+        Files.createDirectories(dir);
+        Path javaPlugin = ProcessPluginFolders.java(dir, "orphan-java", "Where", ProcessPluginsIT.JAVA_PLUGIN, 64);
+        Path pythonPlugin = Path.of("plugins/text-tools").toAbsolutePath();
+        HostProcess host = HostProcess.start("node-proc",
+                Map.of("APEX_PLUGINS_DIRS", Path.of("plugins").toAbsolutePath() + "," + dir));
+        try {
+            awaitActive(host, "orphan-java");
+            awaitActive(host, "text-tools");
+            given().baseUri(host.baseUrl()).contentType("application/json").body("{}")
+                    .post("/plugins/orphan-java/actions/run").then().statusCode(200)
+                    .body("result.thread", equalTo("plugin-call"));
+            given().baseUri(host.baseUrl()).contentType("application/json").body(Map.of("text", "two words"))
+                    .post("/plugins/text-tools/actions/stats").then().statusCode(200).body("result.words", equalTo(2));
+
+            List<ProcessHandle> children = ProcessHandle.allProcesses()
+                    .filter(p -> p.parent().map(parent -> parent.pid() == host.pid()).orElse(false))
+                    .filter(p -> {
+                        String line = p.info().commandLine().orElse("");
+                        return line.contains(javaPlugin.toString()) || line.contains(pythonPlugin.toString());
+                    })
+                    .toList();
+            assertThat(children).as("a child JVM and a Python child of host %d", host.pid()).hasSize(2);
+
+            host.kill();
+            await("children of the killed host exit").atMost(Duration.ofSeconds(15))
+                    .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+        } finally {
+            host.close();
+        }
+    }
+
+    private static void awaitActive(HostProcess host, String plugin) {
+        await(host.nodeId() + " " + plugin + " ACTIVE").atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().baseUri(host.baseUrl()).get("/plugins/" + plugin).then()
+                        .statusCode(200).body("state", equalTo("ACTIVE")));
+    }
+}
