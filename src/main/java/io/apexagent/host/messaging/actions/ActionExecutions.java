@@ -1,13 +1,17 @@
 package io.apexagent.host.messaging.actions;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -42,26 +46,68 @@ public class ActionExecutions {
     public record Elsewhere(String nodeId) implements Claim {
     }
 
+    /** Most rows one group-committed statement writes. */
+    static final int MAX_BATCH = 512;
+
     private final Pool pool;
+    private final GroupCommit<NewClaim, Boolean> inserts;
+    private final GroupCommit<Outcome, Boolean> outcomes;
+    private final GroupCommit<String, Boolean> publications;
 
     ActionExecutions(Pool pool) {
         this.pool = pool;
+        this.inserts = new GroupCommit<>(this::insertAll, MAX_BATCH);
+        this.outcomes = new GroupCommit<>(this::completeAll, MAX_BATCH);
+        this.publications = new GroupCommit<>(this::publishedAll, MAX_BATCH);
     }
 
-    /** Records the request as RUNNING on this node, or tells what became of it earlier. */
+    /**
+     * Records the request as RUNNING on this node, or tells what became of it earlier. Claims of concurrent
+     * requests are inserted together (group commit), and only a request whose row exists already costs more.
+     */
     public Uni<Claim> claim(String requestId, String pluginId, String action, String nodeId, Duration lease,
             int partition, long offset) {
+        return inserts.submit(new NewClaim(requestId, pluginId, action, nodeId, lease.toMillis(), partition, offset))
+                .flatMap(inserted -> inserted
+                        ? Uni.createFrom().item((Claim) new Run(false))
+                        : existing(requestId, nodeId, lease, partition, offset));
+    }
+
+    /**
+     * Extends the lease of a request this node is running, so that no other replica takes over a live call.
+     *
+     * @return false if the row is no longer this node's running request (finished, or taken over)
+     */
+    public Uni<Boolean> renew(String requestId, String nodeId, Duration lease) {
+        return pool.preparedQuery("""
+                UPDATE action_execution SET lease_until = now() + ($3 * interval '1 millisecond')
+                WHERE request_id = $1 AND node_id = $2 AND status = 'RUNNING'""")
+                .execute(Tuple.of(requestId, nodeId, lease.toMillis()))
+                .map(updated -> updated.rowCount() == 1);
+    }
+
+    private Uni<List<Boolean>> insertAll(List<NewClaim> claims) {
         return pool.preparedQuery("""
                 INSERT INTO action_execution (request_id, plugin_id, action, status, node_id, lease_until,
                                               source_partition, source_offset)
-                VALUES ($1, $2, $3, 'RUNNING', $4, now() + ($5 * interval '1 millisecond'), $6, $7)
+                SELECT r, p, a, 'RUNNING', n, now() + (l * interval '1 millisecond'), sp, so
+                FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::bigint[], $6::int[],
+                            $7::bigint[]) AS c(r, p, a, n, l, sp, so)
                 ON CONFLICT (request_id) DO NOTHING
                 RETURNING request_id""")
-                .execute(Tuple.from(new Object[] {requestId, pluginId, action, nodeId, lease.toMillis(), partition,
-                        offset}))
-                .flatMap(inserted -> inserted.rowCount() == 1
-                        ? Uni.createFrom().item((Claim) new Run(false))
-                        : existing(requestId, nodeId, lease, partition, offset));
+                .execute(Tuple.from(new Object[] {
+                    column(claims, NewClaim::requestId, String[]::new),
+                    column(claims, NewClaim::pluginId, String[]::new),
+                    column(claims, NewClaim::action, String[]::new),
+                    column(claims, NewClaim::nodeId, String[]::new),
+                    column(claims, NewClaim::leaseMillis, Long[]::new),
+                    column(claims, NewClaim::partition, Integer[]::new),
+                    column(claims, NewClaim::offset, Long[]::new)}))
+                .map(rows -> {
+                    Set<String> inserted = new HashSet<>();
+                    rows.forEach(row -> inserted.add(row.getString(0)));
+                    return claims.stream().map(c -> inserted.contains(c.requestId())).toList();
+                });
     }
 
     private Uni<Claim> existing(String requestId, String nodeId, Duration lease, int partition, long offset) {
@@ -99,21 +145,46 @@ public class ActionExecutions {
                         : existing(requestId, nodeId, lease, partition, offset));
     }
 
-    /** Stores the final (or error) record before it is published. */
+    /** Stores the final (or error) record before it is published (group-committed with concurrent requests). */
     public Uni<Void> complete(String requestId, boolean failed, String finalRecord) {
-        return update("""
-                UPDATE action_execution SET status = $2, final_result = $3, lease_until = NULL, updated_at = now(),
-                    version = version + 1
-                WHERE request_id = $1""", Tuple.of(requestId, failed ? FAILED : COMPLETED, finalRecord));
+        return outcomes.submit(new Outcome(requestId, failed ? FAILED : COMPLETED, finalRecord)).replaceWithVoid();
     }
 
-    /** Notes that the broker acknowledged the final record. */
+    /** Notes that the broker acknowledged the final record (group-committed with concurrent requests). */
     public Uni<Void> published(String requestId) {
-        return update("UPDATE action_execution SET status = 'PUBLISHED', updated_at = now() WHERE request_id = $1",
-                Tuple.of(requestId));
+        return publications.submit(requestId).replaceWithVoid();
     }
 
-    private Uni<Void> update(String sql, Tuple args) {
-        return pool.preparedQuery(sql).execute(args).map(RowSet::rowCount).replaceWithVoid();
+    private Uni<List<Boolean>> completeAll(List<Outcome> done) {
+        return pool.preparedQuery("""
+                UPDATE action_execution AS e
+                SET status = o.status, final_result = o.final_result, lease_until = NULL, updated_at = now(),
+                    version = e.version + 1
+                FROM unnest($1::varchar[], $2::varchar[], $3::text[]) AS o(request_id, status, final_result)
+                WHERE e.request_id = o.request_id""")
+                .execute(Tuple.of(column(done, Outcome::requestId, String[]::new),
+                        column(done, Outcome::status, String[]::new), column(done, Outcome::finalRecord, String[]::new)))
+                .map(ignored -> done.stream().map(d -> Boolean.TRUE).toList());
+    }
+
+    private Uni<List<Boolean>> publishedAll(List<String> requestIds) {
+        return pool.preparedQuery("""
+                UPDATE action_execution SET status = 'PUBLISHED', updated_at = now()
+                WHERE request_id = ANY($1::varchar[])""")
+                .execute(Tuple.of(requestIds.toArray(String[]::new)))
+                .map(ignored -> requestIds.stream().map(r -> Boolean.TRUE).toList());
+    }
+
+    private static <T, C> C[] column(List<T> rows, Function<T, C> field, IntFunction<C[]> array) {
+        return rows.stream().map(field).toArray(array);
+    }
+
+    /** A claim waiting for its group's INSERT. */
+    private record NewClaim(String requestId, String pluginId, String action, String nodeId, Long leaseMillis,
+            Integer partition, Long offset) {
+    }
+
+    /** A final record waiting for its group's UPDATE. */
+    private record Outcome(String requestId, String status, String finalRecord) {
     }
 }

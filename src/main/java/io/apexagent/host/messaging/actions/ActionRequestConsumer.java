@@ -25,8 +25,10 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 /**
  * Consumes {@code apex.actions.requests}: parse → dead-letter or validate → claim in PostgreSQL →
  * run on the plugin's workers → publish chunks and one final/error record → record it → commit.
- * Many requests run at once (bounded by {@code apex.actions.max-in-flight}); a slow plugin holds only
- * its own requests. The offset of a request is committed only after its final or error record was
+ * Many requests run at once (bounded by {@code apex.actions.max-in-flight}, and per plugin by its capacity:
+ * {@link KafkaPluginCalls}); a slow plugin holds only its own requests. The three {@code action_execution}
+ * writes of a request (claim, final record, published) are group-committed with those of concurrent requests
+ * ({@link GroupCommit}), and a running request's lease is renewed while its call runs ({@link LeaseKeeper}). The offset of a request is committed only after its final or error record was
  * acknowledged by the broker (throttled commit strategy: offsets commit in order as requests finish).
  */
 @ApplicationScoped
@@ -38,6 +40,7 @@ public class ActionRequestConsumer {
     private static final Logger LOG = Logger.getLogger(ActionRequestConsumer.class);
 
     private final PluginManager plugins;
+    private final KafkaPluginCalls calls;
     private final ActionExecutions executions;
     private final ResultPublisher publisher;
     private final ResultLog resultLog;
@@ -61,6 +64,7 @@ public class ActionRequestConsumer {
         this.nodeId = node.nodeId();
         this.lease = config.actions().lease();
         this.maxBackoff = config.actions().maxRetryBackoff();
+        this.calls = new KafkaPluginCalls(plugins, new LeaseKeeper(executions, nodeId, lease), config.plugins());
     }
 
     /**
@@ -161,21 +165,21 @@ public class ActionRequestConsumer {
             return finish(attempt, errorRecord(request.requestId(), request.pluginId(), null, request.action(), 0,
                     problem.startsWith("deadline") ? "deadline_exceeded" : "version_mismatch", problem), true, true);
         }
-        return streaming(request, serving) ? runStreaming(request, attempt, version)
-                : runSingle(request, attempt, version);
+        return streaming(request, serving) ? runStreaming(request, serving, attempt, version)
+                : runSingle(request, serving, attempt, version);
     }
 
-    private Uni<Void> runSingle(ActionRequest request, Attempt attempt, String version) {
-        return plugins.execute(request.pluginId(), request.action(), request.params())
+    private Uni<Void> runSingle(ActionRequest request, PluginSnapshot serving, Attempt attempt, String version) {
+        return calls.execute(request, serving)
                 .map(result -> new ResultRecord(request.requestId(), request.pluginId(), result.pluginVersion(),
                         request.action(), 0, ResultRecord.FINAL, result.result(), null, nodeId, Instant.now()))
                 .onFailure().recoverWithItem(e -> failureRecord(request, version, 0, e))
                 .chain(record -> finish(attempt, record, ResultRecord.ERROR.equals(record.type()), true));
     }
 
-    private Uni<Void> runStreaming(ActionRequest request, Attempt attempt, String version) {
+    private Uni<Void> runStreaming(ActionRequest request, PluginSnapshot serving, Attempt attempt, String version) {
         AtomicLong seq = new AtomicLong();
-        return plugins.stream(request.pluginId(), request.action(), request.params())
+        return calls.stream(request, serving)
                 .onItem().transformToUniAndConcatenate(chunk -> {
                     long n = seq.getAndIncrement();
                     ResultRecord record = new ResultRecord(request.requestId(), request.pluginId(), version,
