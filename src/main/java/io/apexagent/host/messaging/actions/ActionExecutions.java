@@ -18,23 +18,32 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The {@code action_execution} table as the idempotency guard of the action path. Plain SQL on the
  * reactive pool because the guard needs atomic statements ({@code INSERT ... ON CONFLICT DO NOTHING},
  * a conditional lease take-over) that a find-then-save through an ORM session cannot give.
- * Statuses: RUNNING (leased by a node) → COMPLETED / FAILED (final record stored) → PUBLISHED (final
- * record acknowledged by the broker). Thread-safe.
+ * Statuses: RUNNING (leased by a node) → PUBLISHED (final record acknowledged by the broker and stored).
+ * COMPLETED / FAILED (final record stored, not yet acknowledged) are left by earlier versions, which stored
+ * the record before publishing it; they are still understood. Writes of concurrent requests are
+ * group-committed ({@link GroupCommit}): one statement, one transaction and one fsync for a whole group.
+ * Thread-safe.
  */
 @ApplicationScoped
 public class ActionExecutions {
 
     static final String RUNNING = "RUNNING";
-    static final String COMPLETED = "COMPLETED";
-    static final String FAILED = "FAILED";
     static final String PUBLISHED = "PUBLISHED";
 
     /** What a replica may do with a request it just read. */
-    public sealed interface Claim permits Run, Done, Elsewhere {
+    public sealed interface Claim permits Run, TakenOver, Done, Elsewhere {
     }
 
-    /** This replica owns the request now: run it. */
-    public record Run(boolean takenOver) implements Claim {
+    /** This replica owns the request, which no one claimed before: run it. */
+    public record Run() implements Claim {
+    }
+
+    /**
+     * This replica owns a request that was RUNNING on a node that died (its lease ended) or on this node
+     * before it restarted. That node may have published the final record and died before noting it, so
+     * look for it on the topic (from {@code firstClaimed} on) before running the request again.
+     */
+    public record TakenOver(java.time.Instant firstClaimed) implements Claim {
     }
 
     /** Already finished: its final record is stored (and maybe already published). */
@@ -69,7 +78,7 @@ public class ActionExecutions {
             int partition, long offset) {
         return inserts.submit(new NewClaim(requestId, pluginId, action, nodeId, lease.toMillis(), partition, offset))
                 .flatMap(inserted -> inserted
-                        ? Uni.createFrom().item((Claim) new Run(false))
+                        ? Uni.createFrom().item((Claim) new Run())
                         : existing(requestId, nodeId, lease, partition, offset));
     }
 
@@ -138,19 +147,26 @@ public class ActionExecutions {
                 UPDATE action_execution
                 SET node_id = $2, lease_until = now() + ($3 * interval '1 millisecond'), updated_at = now(),
                     source_partition = $4, source_offset = $5, version = version + 1
-                WHERE request_id = $1 AND status = 'RUNNING' AND (lease_until <= now() OR node_id = $2)""")
+                WHERE request_id = $1 AND status = 'RUNNING' AND (lease_until <= now() OR node_id = $2)
+                RETURNING created_at""")
                 .execute(Tuple.of(requestId, nodeId, lease.toMillis(), partition, offset))
                 .flatMap(updated -> updated.rowCount() == 1
-                        ? Uni.createFrom().item((Claim) new Run(true))
+                        ? Uni.createFrom().item((Claim) new TakenOver(
+                                updated.iterator().next().getOffsetDateTime(0).toInstant()))
                         : existing(requestId, nodeId, lease, partition, offset));
     }
 
-    /** Stores the final (or error) record before it is published (group-committed with concurrent requests). */
-    public Uni<Void> complete(String requestId, boolean failed, String finalRecord) {
-        return outcomes.submit(new Outcome(requestId, failed ? FAILED : COMPLETED, finalRecord)).replaceWithVoid();
+    /**
+     * Stores the final (or error) record once the broker acknowledged it, and marks it published, in one write
+     * (group-committed with concurrent requests). Written after the ack rather than before, this write is not on
+     * the request's latency path; a replica dying between the ack and this write leaves the row RUNNING, and the
+     * replica that takes it over finds the final record on the topic ({@link TakenOver}) instead of running again.
+     */
+    public Uni<Void> finished(String requestId, String finalRecord) {
+        return outcomes.submit(new Outcome(requestId, PUBLISHED, finalRecord)).replaceWithVoid();
     }
 
-    /** Notes that the broker acknowledged the final record (group-committed with concurrent requests). */
+    /** Notes that the broker acknowledged the stored final record of a COMPLETED or FAILED row. */
     public Uni<Void> published(String requestId) {
         return publications.submit(requestId).replaceWithVoid();
     }

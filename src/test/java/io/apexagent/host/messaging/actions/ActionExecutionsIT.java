@@ -35,13 +35,12 @@ class ActionExecutionsIT {
             claims.add(claim(prefix + i, "node-a", Duration.ofMinutes(2), i)
                     .subscribe().withSubscriber(UniAssertSubscriber.create()));
         }
-        claims.forEach(c -> assertThat(c.awaitItem(TIMEOUT).getItem()).isEqualTo(new ActionExecutions.Run(false)));
+        claims.forEach(c -> assertThat(c.awaitItem(TIMEOUT).getItem()).isEqualTo(new ActionExecutions.Run()));
 
         List<Uni<Void>> outcomes = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             String id = prefix + i;
-            outcomes.add(executions.complete(id, i % 2 == 1, "{\"n\":" + i + "}")
-                    .chain(() -> executions.published(id)));
+            outcomes.add(executions.finished(id, "{\"n\":" + i + "}"));
         }
         Uni.join().all(outcomes).andFailFast().await().atMost(TIMEOUT);
 
@@ -60,7 +59,7 @@ class ActionExecutionsIT {
     @Test
     void aRunningRequestWhoseLeaseIsRenewedIsNotTakenOverAndIsOnceRenewalStops() {
         String id = "lease-" + UUID.randomUUID();
-        assertThat(claim(id, "node-a", SHORT_LEASE, 1).await().atMost(TIMEOUT)).isEqualTo(new ActionExecutions.Run(false));
+        assertThat(claim(id, "node-a", SHORT_LEASE, 1).await().atMost(TIMEOUT)).isEqualTo(new ActionExecutions.Run());
         LeaseKeeper keeper = new LeaseKeeper(executions, "node-a", SHORT_LEASE);
         AtomicBoolean callDone = new AtomicBoolean();
         // A call that runs for more than three leases.
@@ -77,7 +76,7 @@ class ActionExecutionsIT {
         assertThat(running.awaitItem(TIMEOUT).getItem()).isEqualTo("result");
         // Renewal stopped with the call: once the last lease ends, another node may take the request over.
         await().pollInterval(Duration.ofMillis(100)).atMost(TIMEOUT)
-                .until(() -> claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT) instanceof ActionExecutions.Run);
+                .until(() -> claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT) instanceof ActionExecutions.TakenOver);
     }
 
     @Test
@@ -87,7 +86,7 @@ class ActionExecutionsIT {
         assertThat(claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT))
                 .isEqualTo(new ActionExecutions.Elsewhere("node-a"));
         await().pollDelay(SHORT_LEASE).atMost(TIMEOUT).until(() -> true);
-        assertThat(claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT)).isEqualTo(new ActionExecutions.Run(true));
+        assertThat(claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT)).isInstanceOf(ActionExecutions.TakenOver.class);
         assertThat(executions.renew(id, "node-a", SHORT_LEASE).await().atMost(TIMEOUT))
                 .as("the old node learns that the request is no longer its own").isFalse();
     }
