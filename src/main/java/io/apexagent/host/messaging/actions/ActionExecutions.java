@@ -57,6 +57,8 @@ public class ActionExecutions {
 
     /** Most rows one group-committed statement writes. */
     static final int MAX_BATCH = 512;
+    /** Statements of one kind running at once (claims; final records), out of the pool's connections. */
+    static final int STATEMENTS_AT_ONCE = 3;
 
     private final Pool pool;
     private final GroupCommit<NewClaim, Boolean> inserts;
@@ -65,9 +67,9 @@ public class ActionExecutions {
 
     ActionExecutions(Pool pool) {
         this.pool = pool;
-        this.inserts = new GroupCommit<>(this::insertAll, MAX_BATCH);
-        this.outcomes = new GroupCommit<>(this::completeAll, MAX_BATCH);
-        this.publications = new GroupCommit<>(this::publishedAll, MAX_BATCH);
+        this.inserts = new GroupCommit<>(this::insertAll, MAX_BATCH, STATEMENTS_AT_ONCE);
+        this.outcomes = new GroupCommit<>(this::completeAll, MAX_BATCH, STATEMENTS_AT_ONCE);
+        this.publications = new GroupCommit<>(this::publishedAll, MAX_BATCH, 1);
     }
 
     /**

@@ -12,8 +12,9 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 /**
  * Group commit: items submitted while a statement is running are written together by the next one, so
  * many concurrent requests share one round trip and one fsync instead of paying one each. An item never
- * waits for a timer: with nothing in flight it is written at once (alone), so a quiet replica adds no
- * latency, and a busy one gets larger batches. At most one statement per instance runs at a time.
+ * waits for a timer: with a statement slot free it is written at once (alone), so a quiet replica adds no
+ * latency, and a busy one gets larger batches. At most {@code concurrency} statements run at a time, so an
+ * item arriving just after a statement started need not wait for that one to finish first.
  * A failed statement fails every item of its batch (callers retry their own item). Thread-safe.
  *
  * @param <I> what one caller writes
@@ -30,19 +31,23 @@ final class GroupCommit<I, O> {
 
     private final Statement<I, O> statement;
     private final int maxBatch;
+    private final int concurrency;
     private final Queue<Pending<I, O>> queue = new ArrayDeque<>();
-    private boolean running;
+    private int running;
 
     /**
-     * @param statement writes one batch
-     * @param maxBatch  most items in one statement (bounds the statement's size)
+     * @param statement   writes one batch
+     * @param maxBatch    most items in one statement (bounds the statement's size)
+     * @param concurrency most statements running at once (bounds the connections used)
      */
-    GroupCommit(Statement<I, O> statement, int maxBatch) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("a group commit batch holds at least 1 item, got " + maxBatch);
+    GroupCommit(Statement<I, O> statement, int maxBatch, int concurrency) {
+        if (maxBatch < 1 || concurrency < 1) {
+            throw new IllegalArgumentException("a group commit needs at least 1 item per batch and 1 statement at a "
+                    + "time, got " + maxBatch + " and " + concurrency);
         }
         this.statement = statement;
         this.maxBatch = maxBatch;
+        this.concurrency = concurrency;
     }
 
     /** @return completes with this item's result once the statement that carried it completed */
@@ -50,10 +55,10 @@ final class GroupCommit<I, O> {
         return Uni.createFrom().emitter(caller -> {
             synchronized (this) {
                 queue.add(new Pending<>(item, caller));
-                if (running) {
+                if (running == concurrency) {
                     return;
                 }
-                running = true;
+                running++;
             }
             writeNext();
         });
@@ -66,7 +71,7 @@ final class GroupCommit<I, O> {
                 batch.add(queue.poll());
             }
             if (batch.isEmpty()) {
-                running = false;
+                running--;
                 return;
             }
         }

@@ -33,7 +33,7 @@ class GroupCommitTest {
     @Test
     void aLoneItemIsWrittenAtOnceAndItemsArrivingMeanwhileShareTheNextStatement() {
         HeldStatement statement = new HeldStatement();
-        GroupCommit<Integer, String> commit = new GroupCommit<>(statement, 100);
+        GroupCommit<Integer, String> commit = new GroupCommit<>(statement, 100, 1);
         List<String> results = new ArrayList<>();
         commit.submit(1).subscribe().with(results::add);
         assertThat(statement.batches).containsExactly(List.of(1));
@@ -53,9 +53,22 @@ class GroupCommitTest {
     }
 
     @Test
+    void withTwoStatementsAtOnceTheSecondItemIsWrittenWithoutWaitingForTheFirst() {
+        HeldStatement statement = new HeldStatement();
+        GroupCommit<Integer, String> commit = new GroupCommit<>(statement, 100, 2);
+        for (int i = 1; i <= 4; i++) {
+            commit.submit(i).subscribe().with(r -> { });
+        }
+        assertThat(statement.batches).containsExactly(List.of(1), List.of(2));
+        assertThat(commit.waiting()).isEqualTo(2);
+        statement.open.remove(0).complete(List.of("row 1"));
+        assertThat(statement.batches).containsExactly(List.of(1), List.of(2), List.of(3, 4));
+    }
+
+    @Test
     void batchesAreCappedAtTheirMaximumSize() {
         HeldStatement statement = new HeldStatement();
-        GroupCommit<Integer, String> commit = new GroupCommit<>(statement, 2);
+        GroupCommit<Integer, String> commit = new GroupCommit<>(statement, 2, 1);
         for (int i = 1; i <= 5; i++) {
             commit.submit(i).subscribe().with(r -> { });
         }
@@ -72,7 +85,7 @@ class GroupCommitTest {
         GroupCommit<Integer, String> commit = new GroupCommit<>(items -> {
             batches.add(items);
             return Uni.createFrom().emitter(open::add);
-        }, 10);
+        }, 10, 1);
         List<Throwable> failures = new ArrayList<>();
         List<String> results = new ArrayList<>();
         commit.submit(1).subscribe().with(results::add, failures::add);
@@ -87,14 +100,16 @@ class GroupCommitTest {
 
     @Test
     void aStatementReturningTheWrongNumberOfResultsFailsItsItems() {
-        GroupCommit<Integer, String> commit = new GroupCommit<>(items -> Uni.createFrom().item(List.of()), 10);
+        GroupCommit<Integer, String> commit = new GroupCommit<>(items -> Uni.createFrom().item(List.of()), 10, 1);
         assertThatThrownBy(() -> commit.submit(1).await().indefinitely())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("returned 0 results for 1 items");
     }
 
     @Test
     void aBatchSizeBelowOneIsRefused() {
-        assertThatThrownBy(() -> new GroupCommit<Integer, String>(items -> Uni.createFrom().item(List.of()), 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 item");
+        assertThatThrownBy(() -> new GroupCommit<Integer, String>(items -> Uni.createFrom().item(List.of()), 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0 and 1");
+        assertThatThrownBy(() -> new GroupCommit<Integer, String>(items -> Uni.createFrom().item(List.of()), 1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1 and 0");
     }
 }
