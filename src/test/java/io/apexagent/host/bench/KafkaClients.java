@@ -3,14 +3,14 @@ package io.apexagent.host.bench;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.apexagent.host.messaging.actions.ResultProducerSettings;
 
 /**
  * Client settings of the action path benchmark. The raw pass-through uses exactly the settings that
- * {@code application.properties} gives the host's {@code action-requests} consumer and {@code action-results}
- * producer, so that the comparison measures the host and not a different client configuration.
+ * {@code application.properties} gives the host's {@code action-requests} consumer, and the host's own result
+ * producer settings, so that the comparison measures the host and not a different client configuration.
  */
 final class KafkaClients {
 
@@ -20,16 +20,9 @@ final class KafkaClients {
     private KafkaClients() {
     }
 
-    /** As {@code mp.messaging.outgoing.action-results.*}: acks=all, idempotence, linger.ms=1. */
+    /** Exactly the host's result producer settings ({@link ResultProducerSettings}). */
     static Properties resultProducer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        return props;
+        return ResultProducerSettings.of(bootstrap);
     }
 
     /** As {@code mp.messaging.incoming.action-requests.*}: manual commits, earliest, 500 records a poll. */

@@ -24,9 +24,11 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Consumes {@code apex.actions.requests}: parse → dead-letter or validate → claim in PostgreSQL →
- * run on the plugin's workers → publish chunks and one final/error record → record it → commit.
- * Many requests run at once (bounded by {@code apex.actions.max-in-flight}); a slow plugin holds only
- * its own requests. The offset of a request is committed only after its final or error record was
+ * run on the plugin's workers → publish chunks and one final/error record → store it as published → commit.
+ * Many requests run at once (bounded by {@code apex.actions.max-in-flight}, and per plugin by its capacity:
+ * {@link KafkaPluginCalls}); a slow plugin holds only its own requests. The two {@code action_execution}
+ * writes of a request (claim; final record with its published mark) are group-committed with those of concurrent requests
+ * ({@link GroupCommit}), and a running request's lease is renewed while its call runs ({@link LeaseKeeper}). The offset of a request is committed only after its final or error record was
  * acknowledged by the broker (throttled commit strategy: offsets commit in order as requests finish).
  */
 @ApplicationScoped
@@ -38,6 +40,7 @@ public class ActionRequestConsumer {
     private static final Logger LOG = Logger.getLogger(ActionRequestConsumer.class);
 
     private final PluginManager plugins;
+    private final KafkaPluginCalls calls;
     private final ActionExecutions executions;
     private final ResultPublisher publisher;
     private final ResultLog resultLog;
@@ -61,6 +64,7 @@ public class ActionRequestConsumer {
         this.nodeId = node.nodeId();
         this.lease = config.actions().lease();
         this.maxBackoff = config.actions().maxRetryBackoff();
+        this.calls = new KafkaPluginCalls(plugins, new LeaseKeeper(executions, nodeId, lease), config.plugins());
     }
 
     /**
@@ -87,7 +91,7 @@ public class ActionRequestConsumer {
         } else if (parsed instanceof RequestParser.Invalid invalid) {
             work = finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action()),
                     errorRecord(invalid.requestId(), invalid.pluginId(), null, invalid.action(), 0,
-                            "invalid_request", invalid.reason()), true, false);
+                            "invalid_request", invalid.reason()), false);
         } else {
             ActionRequest request = ((RequestParser.Valid) parsed).request();
             work = onceOnThisNode(request.requestId(), () -> claimAndRun(request, meta.getPartition(), meta.getOffset()));
@@ -121,6 +125,9 @@ public class ActionRequestConsumer {
                     if (claim instanceof ActionExecutions.Elsewhere) {
                         return waitForOtherNode(request, partition, offset);
                     }
+                    if (claim instanceof ActionExecutions.TakenOver takenOver) {
+                        return resume(request, takenOver);
+                    }
                     return run(request);
                 });
     }
@@ -144,6 +151,17 @@ public class ActionRequestConsumer {
                 .chain(() -> retrying(executions.published(request.requestId())));
     }
 
+    /**
+     * A request whose node died (or this node, before a restart) while running it: if that node got as far as
+     * publishing the final record, store that record instead of running the request a second time.
+     */
+    private Uni<Void> resume(ActionRequest request, ActionExecutions.TakenOver takenOver) {
+        return retrying(resultLog.findFinal(request.requestId(), takenOver.firstClaimed()))
+                .chain(published -> published.isPresent()
+                        ? retrying(executions.finished(request.requestId(), published.get()))
+                        : run(request));
+    }
+
     /** Another live replica runs it (e.g. during a rebalance): wait for its outcome or for its lease to expire. */
     private Uni<Void> waitForOtherNode(ActionRequest request, int partition, long offset) {
         return Uni.createFrom().voidItem()
@@ -159,23 +177,23 @@ public class ActionRequestConsumer {
         String problem = precheck(request, version);
         if (problem != null) {
             return finish(attempt, errorRecord(request.requestId(), request.pluginId(), null, request.action(), 0,
-                    problem.startsWith("deadline") ? "deadline_exceeded" : "version_mismatch", problem), true, true);
+                    problem.startsWith("deadline") ? "deadline_exceeded" : "version_mismatch", problem), true);
         }
-        return streaming(request, serving) ? runStreaming(request, attempt, version)
-                : runSingle(request, attempt, version);
+        return streaming(request, serving) ? runStreaming(request, serving, attempt, version)
+                : runSingle(request, serving, attempt, version);
     }
 
-    private Uni<Void> runSingle(ActionRequest request, Attempt attempt, String version) {
-        return plugins.execute(request.pluginId(), request.action(), request.params())
+    private Uni<Void> runSingle(ActionRequest request, PluginSnapshot serving, Attempt attempt, String version) {
+        return calls.execute(request, serving)
                 .map(result -> new ResultRecord(request.requestId(), request.pluginId(), result.pluginVersion(),
                         request.action(), 0, ResultRecord.FINAL, result.result(), null, nodeId, Instant.now()))
                 .onFailure().recoverWithItem(e -> failureRecord(request, version, 0, e))
-                .chain(record -> finish(attempt, record, ResultRecord.ERROR.equals(record.type()), true));
+                .chain(record -> finish(attempt, record, true));
     }
 
-    private Uni<Void> runStreaming(ActionRequest request, Attempt attempt, String version) {
+    private Uni<Void> runStreaming(ActionRequest request, PluginSnapshot serving, Attempt attempt, String version) {
         AtomicLong seq = new AtomicLong();
-        return plugins.stream(request.pluginId(), request.action(), request.params())
+        return calls.stream(request, serving)
                 .onItem().transformToUniAndConcatenate(chunk -> {
                     long n = seq.getAndIncrement();
                     ResultRecord record = new ResultRecord(request.requestId(), request.pluginId(), version,
@@ -186,17 +204,18 @@ public class ActionRequestConsumer {
                 .map(ignored -> new ResultRecord(request.requestId(), request.pluginId(), version, request.action(),
                         seq.get(), ResultRecord.FINAL, java.util.Map.of("chunks", seq.get()), null, nodeId, Instant.now()))
                 .onFailure().recoverWithItem(e -> failureRecord(request, version, seq.get(), e))
-                .chain(record -> finish(attempt, record, ResultRecord.ERROR.equals(record.type()), true));
+                .chain(record -> finish(attempt, record, true));
     }
 
-    /** Stores the final record, publishes it, then marks it published; each step retried while a server is down. */
-    private Uni<Void> finish(Attempt attempt, ResultRecord record, boolean failed, boolean claimed) {
+    /**
+     * Publishes the final record, then (for a claimed request) stores it as published, retried while the database
+     * is down. Only the publication is on the request's latency path.
+     */
+    private Uni<Void> finish(Attempt attempt, ResultRecord record, boolean claimed) {
         String encoded = publisher.encode(record);
-        Uni<Void> store = claimed ? retrying(executions.complete(attempt.requestId(), failed, encoded))
-                : Uni.createFrom().voidItem();
-        return store
-                .chain(() -> publisher.publish(attempt.requestId(), record.type(), record.seq(), encoded))
-                .chain(() -> claimed ? retrying(executions.published(attempt.requestId())) : Uni.createFrom().voidItem());
+        return publisher.publish(attempt.requestId(), record.type(), record.seq(), encoded)
+                .chain(() -> claimed ? retrying(executions.finished(attempt.requestId(), encoded))
+                        : Uni.createFrom().voidItem());
     }
 
     private PluginSnapshot servingOrNull(String pluginId) {

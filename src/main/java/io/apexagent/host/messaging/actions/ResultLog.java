@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -44,11 +45,16 @@ public class ResultLog {
 
     /** @return whether a final or error record of {@code requestId} was written at or after {@code since} */
     public Uni<Boolean> containsFinal(String requestId, Instant since) {
+        return findFinal(requestId, since).map(Optional::isPresent);
+    }
+
+    /** @return the first final or error record of {@code requestId} written at or after {@code since}, if any */
+    public Uni<Optional<String>> findFinal(String requestId, Instant since) {
         return Uni.createFrom().item(() -> scan(requestId, since.minus(CLOCK_MARGIN)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private boolean scan(String requestId, Instant from) {
+    private Optional<String> scan(String requestId, Instant from) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "apex-result-log-" + UUID.randomUUID());
@@ -63,17 +69,17 @@ public class ResultLog {
             long end = consumer.endOffsets(List.of(tp)).get(tp);
             Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(Map.of(tp, from.toEpochMilli()));
             if (start.get(tp) == null) {
-                return false;
+                return Optional.empty();
             }
             consumer.seek(tp, start.get(tp).offset());
             while (consumer.position(tp) < end) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(1))) {
                     if (requestId.equals(r.key()) && isFinal(r)) {
-                        return true;
+                        return Optional.of(r.value());
                     }
                 }
             }
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -28,6 +28,11 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 class ActionPathIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    @jakarta.inject.Inject
+    ActionExecutions executions;
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
     static KafkaCompanion kafka;
     static ConsumerTask<String, String> results;
     static ConsumerTask<String, String> dlq;
@@ -148,6 +153,25 @@ class ActionPathIT {
     }
 
     @Test
+    void aRequestWhoseDeadNodePublishedItsFinalRecordIsNotRunAgain() throws Exception {
+        // A node claimed the request, published its final record, and died before storing it.
+        String id = UUID.randomUUID().toString();
+        executions.claim(id, "echo", "echo", "dead-node", Duration.ofMillis(1), 0, -1).await().atMost(Duration.ofSeconds(10));
+        String published = "{\"requestId\":\"" + id + "\",\"type\":\"final\",\"nodeId\":\"dead-node\"}";
+        ProducerRecord<String, String> finalRecord = new ProducerRecord<>("apex.actions.results", id, published);
+        finalRecord.headers().add(ResultPublisher.TYPE_HEADER, "final".getBytes(StandardCharsets.UTF_8));
+        kafka.produceStrings().fromRecords(finalRecord).awaitCompletion();
+
+        // Its partition moved to this node, which reads the request again.
+        kafka.produceStrings().fromRecords(new ProducerRecord<>("apex.actions.requests", id, "{\"requestId\":\"" + id
+                + "\",\"pluginId\":\"echo\",\"action\":\"echo\",\"params\":{\"text\":\"again\"}}")).awaitCompletion();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "PUBLISHED".equals(row(id).getString("status")));
+        assertThat(row(id).getString("final_result")).isEqualTo(published);
+        assertThat(row(id).getString("node_id")).isEqualTo("test-node");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> recordsOf(id).size() == 1);
+    }
+
+    @Test
     void lifecycleAndPluginEventsReachTheirTopicsAsCloudEvents() {
         given().post("/plugins/ticker/pause").then().statusCode(200);
         given().post("/plugins/ticker/resume").then().statusCode(200);
@@ -183,6 +207,12 @@ class ActionPathIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> recordsOf(id).stream()
                 .anyMatch(r -> !"chunk".equals(header(r, ResultPublisher.TYPE_HEADER))));
         return recordsOf(id);
+    }
+
+    io.vertx.mutiny.sqlclient.Row row(String requestId) {
+        return pool.preparedQuery("SELECT status, final_result, node_id FROM action_execution WHERE request_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(requestId)).await().atMost(Duration.ofSeconds(10))
+                .iterator().next();
     }
 
     static List<ConsumerRecord<String, String>> recordsOf(String id) {

@@ -1,0 +1,84 @@
+package io.apexagent.host.messaging.actions;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.apexagent.host.config.ApexConfig;
+import io.apexagent.host.plugin.ActionResult;
+import io.apexagent.host.plugin.PluginManager;
+import io.apexagent.host.plugin.PluginSnapshot;
+import io.apexagent.host.plugin.discovery.PluginManifest;
+import io.apexagent.plugin.ActionChunk;
+import io.apexagent.plugin.PluginUnavailableException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Plugin calls of Kafka-sourced requests. Kafka is itself the queue, so such a call waits for the plugin
+ * instead of failing with "busy": at most the plugin's capacity (its {@code limits.max_concurrency}, or the
+ * host default, plus the worker queue) of them are handed to the plugin at once, the rest wait here while
+ * holding the consumer's in-flight permit, which back-pressures the consumer. A call still refused as busy
+ * (REST calls share the workers) is retried with a short backoff. While a call runs, its lease is renewed.
+ * Thread-safe.
+ */
+final class KafkaPluginCalls {
+
+    private static final Duration FIRST_BUSY_PAUSE = Duration.ofMillis(5);
+    private static final Duration LAST_BUSY_PAUSE = Duration.ofMillis(200);
+
+    private final PluginManager plugins;
+    private final LeaseKeeper leases;
+    private final int defaultConcurrency;
+    private final int queueSize;
+    private final ConcurrentMap<String, InFlightPermits> admissions = new ConcurrentHashMap<>();
+
+    KafkaPluginCalls(PluginManager plugins, LeaseKeeper leases, ApexConfig.Plugins config) {
+        this.plugins = plugins;
+        this.leases = leases;
+        this.defaultConcurrency = config.defaultMaxConcurrency();
+        this.queueSize = config.queueSize();
+    }
+
+    /** Runs a non-streaming action of {@code serving} (null when the plugin is unknown: the call reports it). */
+    Uni<ActionResult> execute(ActionRequest request, PluginSnapshot serving) {
+        InFlightPermits admission = admissionOf(request.pluginId(), serving);
+        Uni<ActionResult> call = Uni.createFrom().deferred(() -> plugins.execute(request.pluginId(), request.action(),
+                request.params()))
+                .onFailure(KafkaPluginCalls::busy).retry().withBackOff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE).indefinitely();
+        return admission.acquire()
+                .chain(() -> leases.whileRunning(request.requestId(), call))
+                .onTermination().invoke(admission::release);
+    }
+
+    /** Streams a streaming action of {@code serving}. */
+    Multi<ActionChunk> stream(ActionRequest request, PluginSnapshot serving) {
+        InFlightPermits admission = admissionOf(request.pluginId(), serving);
+        Multi<ActionChunk> call = Multi.createFrom().deferred(() -> plugins.stream(request.pluginId(), request.action(),
+                request.params()))
+                .onFailure(KafkaPluginCalls::busy).retry().withBackOff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE).indefinitely();
+        return admission.acquire()
+                .onItem().transformToMulti(ignored -> leases.whileStreaming(request.requestId(), call))
+                .onTermination().invoke(admission::release);
+    }
+
+    private InFlightPermits admissionOf(String pluginId, PluginSnapshot serving) {
+        // Per version: each version has its own workers, and a reload may change the limits.
+        String key = serving == null ? pluginId : pluginId + "@" + serving.version();
+        return admissions.computeIfAbsent(key, id -> new InFlightPermits(capacityOf(serving)));
+    }
+
+    /** The calls a plugin takes at once without refusing: its workers plus their queue. */
+    private int capacityOf(PluginSnapshot serving) {
+        PluginManifest manifest = serving == null ? null : serving.manifest();
+        int workers = manifest != null && manifest.limits() != null && manifest.limits().maxConcurrency() > 0
+                ? manifest.limits().maxConcurrency() : defaultConcurrency;
+        return workers + queueSize;
+    }
+
+    /** The plugin's workers and queue are full: a state that passes, unlike paused or failed. */
+    private static boolean busy(Throwable e) {
+        return e instanceof PluginUnavailableException && e.getCause() instanceof RejectedExecutionException;
+    }
+}

@@ -1,0 +1,97 @@
+package io.apexagent.host.messaging.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+
+/** The idempotency guard on the real PostgreSQL: group-committed claims, outcomes, and lease renewal. */
+@QuarkusTest
+class ActionExecutionsIT {
+
+    static final Duration SHORT_LEASE = Duration.ofMillis(900);
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @Inject
+    ActionExecutions executions;
+
+    @Test
+    void concurrentClaimsAreEachRunOnceAndAClaimOfAFinishedRequestReplaysItsFinalRecord() {
+        String prefix = "group-" + UUID.randomUUID() + "-";
+        List<UniAssertSubscriber<ActionExecutions.Claim>> claims = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            claims.add(claim(prefix + i, "node-a", Duration.ofMinutes(2), i)
+                    .subscribe().withSubscriber(UniAssertSubscriber.create()));
+        }
+        claims.forEach(c -> assertThat(c.awaitItem(TIMEOUT).getItem()).isEqualTo(new ActionExecutions.Run()));
+
+        List<Uni<Void>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String id = prefix + i;
+            outcomes.add(executions.finished(id, "{\"n\":" + i + "}"));
+        }
+        Uni.join().all(outcomes).andFailFast().await().atMost(TIMEOUT);
+
+        ActionExecutions.Claim again = claim(prefix + 7, "node-b", Duration.ofMinutes(2), 7).await().atMost(TIMEOUT);
+        assertThat(again).isInstanceOfSatisfying(ActionExecutions.Done.class, done -> {
+            assertThat(done.finalRecord()).isEqualTo("{\"n\":7}");
+            assertThat(done.published()).isTrue();
+            assertThat(done.sameRecord()).isTrue();
+        });
+        ActionExecutions.Claim otherRecord = claim(prefix + 8, "node-b", Duration.ofMinutes(2), 999)
+                .await().atMost(TIMEOUT);
+        assertThat(otherRecord).isInstanceOfSatisfying(ActionExecutions.Done.class,
+                done -> assertThat(done.sameRecord()).isFalse());
+    }
+
+    @Test
+    void aRunningRequestWhoseLeaseIsRenewedIsNotTakenOverAndIsOnceRenewalStops() {
+        String id = "lease-" + UUID.randomUUID();
+        assertThat(claim(id, "node-a", SHORT_LEASE, 1).await().atMost(TIMEOUT)).isEqualTo(new ActionExecutions.Run());
+        LeaseKeeper keeper = new LeaseKeeper(executions, "node-a", SHORT_LEASE);
+        AtomicBoolean callDone = new AtomicBoolean();
+        // A call that runs for more than three leases.
+        Uni<String> longCall = Uni.createFrom().item("result").onItem().delayIt().by(SHORT_LEASE.multipliedBy(3))
+                .invoke(() -> callDone.set(true));
+        UniAssertSubscriber<String> running = keeper.whileRunning(id, longCall)
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        await().pollDelay(SHORT_LEASE.multipliedBy(2)).atMost(TIMEOUT).until(() -> true);
+        assertThat(callDone).as("the call still runs, past its first lease").isFalse();
+        assertThat(claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT))
+                .isEqualTo(new ActionExecutions.Elsewhere("node-a"));
+
+        assertThat(running.awaitItem(TIMEOUT).getItem()).isEqualTo("result");
+        // Renewal stopped with the call: once the last lease ends, another node may take the request over.
+        await().pollInterval(Duration.ofMillis(100)).atMost(TIMEOUT)
+                .until(() -> claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT) instanceof ActionExecutions.TakenOver);
+    }
+
+    @Test
+    void withoutRenewalAnExpiredLeaseIsTakenOver() {
+        String id = "expired-" + UUID.randomUUID();
+        claim(id, "node-a", SHORT_LEASE, 1).await().atMost(TIMEOUT);
+        assertThat(claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT))
+                .isEqualTo(new ActionExecutions.Elsewhere("node-a"));
+        await().pollDelay(SHORT_LEASE).atMost(TIMEOUT).until(() -> true);
+        assertThat(claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT)).isInstanceOf(ActionExecutions.TakenOver.class);
+        assertThat(executions.renew(id, "node-a", SHORT_LEASE).await().atMost(TIMEOUT))
+                .as("the old node learns that the request is no longer its own").isFalse();
+    }
+
+    private Uni<ActionExecutions.Claim> claim(String id, String node, Duration lease, long offset) {
+        return executions.claim(id, "echo", "echo", node, lease, 0, offset);
+    }
+}
