@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import io.apexagent.host.events.HostEventBus;
 import io.apexagent.host.plugin.lifecycle.LifecycleEvent;
 import io.apexagent.host.plugin.lifecycle.PluginState;
+import io.apexagent.host.testing.TestAuth;
 import io.apexagent.host.testing.TestPluginDirectory;
 import io.apexagent.host.testing.TestPlugins;
 import io.quarkus.test.junit.QuarkusTest;
@@ -163,7 +164,7 @@ class InProcessIsolationIT {
 
     private CompletableFuture<HttpResponse<String>> block(HttpClient http) throws java.net.URISyntaxException {
         return http.sendAsync(HttpRequest.newBuilder(blockUrl.toURI()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"ms\": 4000}")).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", TestAuth.basicHeader(TestAuth.DEFAULT_USER)).POST(HttpRequest.BodyPublishers.ofString("{\"ms\": 4000}")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void install(String id, String pkg, Map<String, Object> limits, String... actions) {
