@@ -270,6 +270,20 @@ public class PluginManager {
         }).onFailure().invoke(e -> reportError(pluginId, action, e));
     }
 
+    /**
+     * Checks now what a call would be refused for (unknown plugin or action, not ACTIVE, parameters), without
+     * running it; a refusal is reported like a failed call. For callers that must answer before the call runs,
+     * such as an event stream whose status is sent first.
+     */
+    public void requireCallable(String pluginId, String action, Map<String, Object> maybeParams, boolean streaming) {
+        try {
+            admitChecked(pluginId, action, maybeParams == null ? Map.of() : maybeParams, streaming).calls().exit();
+        } catch (RuntimeException e) {
+            reportError(pluginId, action, e);
+            throw e;
+        }
+    }
+
     private ManagedPlugin admitChecked(String pluginId, String action, Map<String, Object> params, boolean streaming) {
         ManagedPlugin admitted = registry.admit(pluginId);
         try {
