@@ -13,8 +13,8 @@ import io.apexagent.host.plugin.loader.PluginCodeVerifier;
 import io.apexagent.plugin.PluginSecurityException;
 
 /**
- * The host's check of plugin code before it is loaded: the folder's signature first, then every class
- * against {@link ApiRules} and the plugin's grant. Thread-safe.
+ * The host's check of plugin code before it is loaded: the folder's signature first (before anything is
+ * compiled), then every class against {@link ApiRules} and the plugin's grant. Thread-safe.
  */
 @Singleton
 public class HostPluginCodeVerifier implements PluginCodeVerifier {
@@ -33,8 +33,12 @@ public class HostPluginCodeVerifier implements PluginCodeVerifier {
     }
 
     @Override
-    public void verify(PluginManifest manifest, List<Path> classPath) {
+    public void verifyFolder(PluginManifest manifest) {
         signatures.verify(manifest);
+    }
+
+    @Override
+    public void verify(PluginManifest manifest, List<Path> classPath) {
         List<Violation> violations = new BytecodeScanner(PluginGrants.of(manifest)).scan(classPath);
         if (!violations.isEmpty()) {
             throw new PluginSecurityException(manifest.id(), refusal(manifest, violations), null);
