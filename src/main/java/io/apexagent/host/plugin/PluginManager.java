@@ -81,7 +81,8 @@ public class PluginManager {
     void onStart(@Observes @Priority(50) StartupEvent event) {
         PluginFactory factory = new PluginFactory(config, node.nodeId(), bus::publishLifecycle, bus::publishError,
                 new HostPluginContext.Services(bus, hub, vault, new DependencyCallsImpl(),
-                        stateSaves.isResolvable() ? stateSaves.get() : HostPluginContext.StateSaves.DISABLED));
+                        stateSaves.isResolvable() ? stateSaves.get() : HostPluginContext.StateSaves.DISABLED,
+                        new io.apexagent.host.plugin.context.HttpTransport(config.plugins().http())));
         registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError,
                 verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
                 stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);
