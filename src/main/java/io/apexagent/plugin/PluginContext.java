@@ -43,4 +43,13 @@ public interface PluginContext {
 
     /** @return saving this plugin's state on demand (state_access) */
     PluginStateStore state();
+
+    /**
+     * @return HTTP(S) requests to the hosts the operator allows (network_access); a context that offers none
+     *         (e.g. an out-of-process plugin's) throws {@link PluginConfigurationException}
+     */
+    default PluginHttp http() {
+        throw new PluginConfigurationException(metadata().id(), "plugin " + metadata().id()
+                + ": this plugin context offers no HTTP client (context.http())", null);
+    }
 }

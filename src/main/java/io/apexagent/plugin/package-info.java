@@ -5,7 +5,7 @@
  * {@link io.apexagent.plugin.AbstractPlugin}) and optionally {@link io.apexagent.plugin.StreamingPlugin},
  * {@link io.apexagent.plugin.StatefulPlugin}, {@link io.apexagent.plugin.EventDrivenPlugin} and
  * {@link io.apexagent.plugin.SecurityAwarePlugin}. Everything it may do outside its own code — files,
- * events, other plugins, credentials, state — goes through the {@link io.apexagent.plugin.PluginContext}
+ * events, other plugins, credentials, state, HTTP — goes through the {@link io.apexagent.plugin.PluginContext}
  * it receives in {@code initialize}, which checks the plugin's granted permissions.
  */
 package io.apexagent.plugin;

@@ -119,6 +119,8 @@ public class PluginResource {
     @Operation(summary = "Run a streaming action; each chunk is one Server-Sent Event")
     public Multi<ActionChunk> stream(@PathParam("id") String id, @PathParam("action") String action,
             Map<String, Object> params) {
+        // Checked before the event stream starts, so a refusal is an error status, not a broken 200 stream.
+        plugins.requireCallable(id, action, params, true);
         return plugins.stream(id, action, params);
     }
 }

@@ -38,11 +38,13 @@ public record PluginView(String id, String name, String version, String state, S
      *
      * @param denied       permissions removed from the manifest's
      * @param allowedPaths data sub-directories its file calls may reach (empty: all of its data directory)
+     * @param allowedHosts hosts its {@code context.http()} requests may reach; null: every host (with
+     *                     network_access)
      */
-    public record PolicyView(List<String> denied, List<String> allowedPaths) {
+    public record PolicyView(List<String> denied, List<String> allowedPaths, List<String> allowedHosts) {
         static PolicyView of(OperatorPolicy.Rules rules) {
             return new PolicyView(rules.denied().stream().map(Permission::manifestName).sorted().toList(),
-                    rules.allowedPaths());
+                    rules.allowedPaths(), rules.allowedHosts().restricted() ? rules.allowedHosts().describe() : null);
         }
     }
 

@@ -159,6 +159,9 @@ public interface ApexConfig {
         /** Out-of-process plugins ({@code "isolation": "process"} and {@code .py} main modules). */
         Process process();
 
+        /** The HTTP client plugins reach through {@code context.http()}. */
+        Http http();
+
         /** Watch the plugin directories and pick up added, changed and removed plugins. */
         @WithDefault("false")
         boolean watch();
@@ -166,6 +169,25 @@ public interface ApexConfig {
         /** Quiet time before a burst of file changes is acted upon. */
         @WithDefault("500ms")
         Duration watchDebounce();
+    }
+
+    /** Limits of {@code context.http()} requests. */
+    interface Http {
+        /** Largest response body a plugin may receive, in bytes; a request may ask for less. */
+        @WithDefault("10485760")
+        long maxResponseBytes();
+
+        /** Time limit of a whole exchange (redirects included) when the request gives none. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Time limit of opening one connection. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Redirects followed for one request; one more fails it. */
+        @WithDefault("5")
+        int maxRedirects();
     }
 
     /** Child processes of out-of-process plugins: interpreters, protocol limits and OS limits. */
@@ -352,5 +374,12 @@ public interface ApexConfig {
          * (relative paths); unset: the whole data directory.
          */
         Optional<List<String>> allowedPaths();
+
+        /**
+         * Hosts its {@code context.http()} requests may reach, comma separated: names, IP literals or
+         * {@code *.example.com}, each with an optional {@code :port}; unset: every host. When set, the plugin's
+         * own code may not open connections (the load-time scan refuses socket and HTTP-client APIs).
+         */
+        Optional<List<String>> allowedHosts();
     }
 }

@@ -81,7 +81,8 @@ public class PluginManager {
     void onStart(@Observes @Priority(50) StartupEvent event) {
         PluginFactory factory = new PluginFactory(config, node.nodeId(), bus::publishLifecycle, bus::publishError,
                 new HostPluginContext.Services(bus, hub, vault, new DependencyCallsImpl(),
-                        stateSaves.isResolvable() ? stateSaves.get() : HostPluginContext.StateSaves.DISABLED));
+                        stateSaves.isResolvable() ? stateSaves.get() : HostPluginContext.StateSaves.DISABLED,
+                        new io.apexagent.host.plugin.context.HttpTransport(config.plugins().http())));
         registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError,
                 verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
                 stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);
@@ -268,6 +269,20 @@ public class PluginManager {
             ManagedPlugin plugin = admitChecked(pluginId, action, params, true);
             return dispatcher.stream(plugin, action, params);
         }).onFailure().invoke(e -> reportError(pluginId, action, e));
+    }
+
+    /**
+     * Checks now what a call would be refused for (unknown plugin or action, not ACTIVE, parameters), without
+     * running it; a refusal is reported like a failed call. For callers that must answer before the call runs,
+     * such as an event stream whose status is sent first.
+     */
+    public void requireCallable(String pluginId, String action, Map<String, Object> maybeParams, boolean streaming) {
+        try {
+            admitChecked(pluginId, action, maybeParams == null ? Map.of() : maybeParams, streaming).calls().exit();
+        } catch (RuntimeException e) {
+            reportError(pluginId, action, e);
+            throw e;
+        }
     }
 
     private ManagedPlugin admitChecked(String pluginId, String action, Map<String, Object> params, boolean streaming) {

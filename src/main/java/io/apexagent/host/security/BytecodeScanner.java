@@ -27,17 +27,28 @@ import io.apexagent.plugin.PluginSecurityException;
  * included) and lists the references its grant does not cover, judged by {@link ApiRules}. A member is
  * judged where it would really resolve: through the plugin's own classes and the JDK's supertypes,
  * stopping at the first class declaring it (a plugin method's own body is scanned anyway). Nothing is
- * loaded. Not thread-safe; use one per scan.
+ * loaded. When the operator limits the plugin to some hosts, network APIs are refused even with network_access:
+ * only {@code context.http()} checks hosts. Not thread-safe; use one per scan.
  */
 public final class BytecodeScanner {
 
     private final Set<Permission> grant;
+    private final boolean hostsNarrowed;
     private final Map<String, Optional<Match>> judged = new HashMap<>();
     private ClassHierarchy hierarchy;
 
     /** @param grant the plugin's effective permissions */
     public BytecodeScanner(Set<Permission> grant) {
+        this(grant, false);
+    }
+
+    /**
+     * @param grant         the plugin's effective permissions
+     * @param hostsNarrowed whether the operator limits its network to some hosts (allowed-hosts)
+     */
+    public BytecodeScanner(Set<Permission> grant, boolean hostsNarrowed) {
         this.grant = Set.copyOf(grant);
+        this.hostsNarrowed = hostsNarrowed;
     }
 
     private record Match(ApiRule rule, String ruledOwner) {
@@ -86,20 +97,23 @@ public final class BytecodeScanner {
         }
         String owner = dotted(ref.owner());
         String ruled = dotted(match.get().ruledOwner());
+        ApiRule rule = match.get().rule();
+        boolean narrowed = rule.access() == ApiRule.Access.NEEDS && grant.contains(rule.permission());
         return Optional.of(switch (ref.kind()) {
             case EXTENDS -> new Violation(cls, ref.method(), ref.line(), "extends " + owner,
-                    ruled.equals(owner) ? null : ruled, match.get().rule());
+                    ruled.equals(owner) ? null : ruled, rule, narrowed);
             case IMPLEMENTS -> new Violation(cls, ref.method(), ref.line(), "implements " + owner,
-                    ruled.equals(owner) ? null : ruled, match.get().rule());
+                    ruled.equals(owner) ? null : ruled, rule, narrowed);
             default -> new Violation(cls, ref.method(), ref.line(), owner + "." + ref.name(),
-                    ruled.equals(owner) ? null : ruled + "." + ref.name(), match.get().rule());
+                    ruled.equals(owner) ? null : ruled + "." + ref.name(), rule, narrowed);
         });
     }
 
     private boolean refused(ApiRule rule) {
         return switch (rule.access()) {
             case ALLOWED -> false;
-            case NEEDS -> !grant.contains(rule.permission());
+            case NEEDS -> !grant.contains(rule.permission())
+                    || (hostsNarrowed && rule.permission() == Permission.NETWORK_ACCESS);
             case NEVER -> true;
         };
     }

@@ -2,6 +2,7 @@ package io.apexagent.host.security;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -10,11 +11,12 @@ import jakarta.inject.Singleton;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.loader.PluginCodeVerifier;
+import io.apexagent.plugin.Permission;
 import io.apexagent.plugin.PluginSecurityException;
 
 /**
- * The host's check of plugin code before it is loaded: the folder's signature first, then every class
- * against {@link ApiRules} and the plugin's grant. Thread-safe.
+ * The host's check of plugin code before it is loaded: the folder's signature first (before anything is
+ * compiled), then every class against {@link ApiRules} and the plugin's grant. Thread-safe.
  */
 @Singleton
 public class HostPluginCodeVerifier implements PluginCodeVerifier {
@@ -33,12 +35,29 @@ public class HostPluginCodeVerifier implements PluginCodeVerifier {
     }
 
     @Override
-    public void verify(PluginManifest manifest, List<Path> classPath) {
+    public void verifyFolder(PluginManifest manifest) {
         signatures.verify(manifest);
-        List<Violation> violations = new BytecodeScanner(PluginGrants.of(manifest)).scan(classPath);
+        if (manifest.mainModule().toLowerCase(Locale.ROOT).endsWith(".py") && hostsNarrowed(manifest)) {
+            // Python code is not scanned: nothing would keep its own connections to the allowed hosts.
+            throw new PluginSecurityException(manifest.id(), "plugin " + manifest.id() + " is refused: it is "
+                    + "Python with network_access, and the operator limits it to some hosts (apex.security.policy.\""
+                    + manifest.id() + "\".allowed-hosts), which the host can enforce only on context.http() of "
+                    + "plugins whose code it scans; deny it network_access or drop the host list", null);
+        }
+    }
+
+    @Override
+    public void verify(PluginManifest manifest, List<Path> classPath) {
+        List<Violation> violations = new BytecodeScanner(PluginGrants.of(manifest), hostsNarrowed(manifest))
+                .scan(classPath);
         if (!violations.isEmpty()) {
             throw new PluginSecurityException(manifest.id(), refusal(manifest, violations), null);
         }
+    }
+
+    private static boolean hostsNarrowed(PluginManifest manifest) {
+        return PluginGrants.of(manifest).contains(Permission.NETWORK_ACCESS)
+                && PluginGrants.policyOf(manifest.id()).allowedHosts().restricted();
     }
 
     static String refusal(PluginManifest manifest, List<Violation> violations) {
@@ -46,6 +65,7 @@ public class HostPluginCodeVerifier implements PluginCodeVerifier {
                 + violations.size() + " violation" + (violations.size() == 1 ? "" : "s") + "):\n  "
                 + violations.stream().map(Violation::toString).collect(Collectors.joining("\n  "))
                 + "\nDeclare the permission in " + manifest.manifestFile() + " where one is named, and reach files, "
-                + "network, events and other plugins through PluginContext; what is never allowed must go";
+                + "network (context.http()), events and other plugins through PluginContext; what is never allowed "
+                + "must go";
     }
 }

@@ -11,7 +11,8 @@ import io.apexagent.plugin.Permission;
 
 /**
  * The operator's narrowing of plugin grants ({@code apex.security.policy."<id>".*}), checked once when
- * read: an unknown permission name or an escaping path is a configuration error that names the key.
+ * read: an unknown permission name, an escaping path or a malformed host is a configuration error that
+ * names the key.
  * Immutable, thread-safe.
  */
 public final class OperatorPolicy {
@@ -24,10 +25,12 @@ public final class OperatorPolicy {
      *
      * @param denied       permissions removed from its manifest's grant
      * @param allowedPaths data sub-directories its file calls may reach; empty: all of its data directory
+     * @param allowedHosts hosts its HTTP requests may reach; when restricted, its own code may not open
+     *                     connections (the load-time scan refuses it), since those could go anywhere
      */
-    public record Rules(Set<Permission> denied, List<String> allowedPaths) {
+    public record Rules(Set<Permission> denied, List<String> allowedPaths, AllowedHosts allowedHosts) {
 
-        static final Rules OPEN = new Rules(Set.of(), List.of());
+        static final Rules OPEN = new Rules(Set.of(), List.of(), AllowedHosts.ANY);
 
         /** @return the manifest's permissions without the denied ones */
         public Set<Permission> narrow(Set<Permission> declared) {
@@ -47,7 +50,9 @@ public final class OperatorPolicy {
     public static OperatorPolicy of(Map<String, ApexConfig.PluginPolicy> config) {
         Map<String, Rules> rules = new TreeMap<>();
         config.forEach((id, p) -> rules.put(id, new Rules(denied(id, p.deny().orElse(List.of())),
-                paths(id, p.allowedPaths().orElse(List.of())))));
+                paths(id, p.allowedPaths().orElse(List.of())), p.allowedHosts()
+                        .map(hosts -> AllowedHosts.parse("apex.security.policy.\"" + id + "\".allowed-hosts", hosts))
+                        .orElse(AllowedHosts.ANY))));
         return new OperatorPolicy(rules);
     }
 

@@ -187,6 +187,31 @@ class BytecodeScannerTest {
     }
 
     @Test
+    void narrowedHostsRefuseNetworkApisEvenWithNetworkAccessAndPointToContextHttp() {
+        String source = """
+                package t;
+                public class Direct {
+                    void run() throws Exception {
+                        new java.net.URL("https://example.org/").openStream();
+                        java.net.http.HttpClient.newHttpClient();
+                    }
+                }
+                """;
+        Map<String, byte[]> classes = TestJars.compile(Map.of("t.Direct", source), List.of());
+        Path jar = TestJars.writeJar(tmp.resolve("direct.jar"), classes);
+
+        assertThat(new BytecodeScanner(EnumSet.of(Permission.NETWORK_ACCESS), false).scan(List.of(jar))).isEmpty();
+        assertThat(new BytecodeScanner(EnumSet.of(Permission.NETWORK_ACCESS), true).scan(List.of(jar))
+                .stream().map(Violation::toString)).containsExactly(
+                        "t.Direct.run(line 4): uses java.net.URL.openStream which cannot be held to the hosts the "
+                                + "operator's policy allows (allowed-hosts): use context.http()",
+                        "t.Direct.run(line 5): uses java.net.http.HttpClient.newHttpClient which cannot be held to "
+                                + "the hosts the operator's policy allows (allowed-hosts): use context.http()");
+        assertThat(new BytecodeScanner(Set.of(), true).scan(List.of(jar)).get(0).toString())
+                .as("without the permission the verdict names it").endsWith("which needs network_access");
+    }
+
+    @Test
     void libJarsAreScannedToo() {
         Map<String, byte[]> lib = TestJars.compile(Map.of("lib.Helper", """
                 package lib;

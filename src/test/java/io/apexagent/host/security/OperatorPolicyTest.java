@@ -42,7 +42,20 @@ class OperatorPolicyTest {
                 .hasMessageContaining("entry '/etc'");
     }
 
+    @Test
+    void allowedHostsAreReadAndABadOneNamesItsKey() {
+        assertThat(OperatorPolicy.of(Map.of("p", rules(List.of(), List.of(), List.of("*.example.com:443"))))
+                .of("p").allowedHosts().describe()).containsExactly("*.example.com:443");
+        assertThat(OperatorPolicy.of(Map.of()).of("p").allowedHosts().restricted()).isFalse();
+        assertThatThrownBy(() -> OperatorPolicy.of(Map.of("p", rules(List.of(), List.of(), List.of("http://x")))))
+                .hasMessageContaining("apex.security.policy.\"p\".allowed-hosts entry 'http://x' is not a host");
+    }
+
     private static ApexConfig.PluginPolicy rules(List<String> deny, List<String> paths) {
+        return rules(deny, paths, null);
+    }
+
+    private static ApexConfig.PluginPolicy rules(List<String> deny, List<String> paths, List<String> hosts) {
         return new ApexConfig.PluginPolicy() {
             @Override
             public Optional<List<String>> deny() {
@@ -52,6 +65,11 @@ class OperatorPolicyTest {
             @Override
             public Optional<List<String>> allowedPaths() {
                 return Optional.of(paths);
+            }
+
+            @Override
+            public Optional<List<String>> allowedHosts() {
+                return Optional.ofNullable(hosts);
             }
         };
     }

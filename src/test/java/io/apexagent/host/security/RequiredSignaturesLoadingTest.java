@@ -52,6 +52,22 @@ class RequiredSignaturesLoadingTest {
                 .hasMessageContaining("plugin signed-prod has a bad signature");
     }
 
+    @Test
+    void anUnsignedOrTamperedSourcePluginIsNeverCompiled() throws Exception {
+        PluginManifest unsigned = plugin("unsigned-prod").writeTo(dir).manifest();
+        PluginManifest tampered = plugin("tampered-prod").writeTo(dir).manifest();
+        PluginSigner.sign(tampered.directory(), PluginSigner.readPrivateKey(SignatureVerifierTest.TEST_KEY));
+        Files.writeString(tampered.directory().resolve("Plugin.java"),
+                Files.readString(tampered.directory().resolve("Plugin.java")) + "\n// changed after signing\n");
+
+        assertThatThrownBy(() -> loader().load(unsigned)).hasMessageContaining("is not signed");
+        assertThatThrownBy(() -> loader().load(tampered)).hasMessageContaining("has a bad signature");
+
+        // The compiler writes classes under <cache>/<pluginId>/<hash>: nothing was compiled for either.
+        assertThat(dir.resolve("cache").resolve("unsigned-prod")).doesNotExist();
+        assertThat(dir.resolve("cache").resolve("tampered-prod")).doesNotExist();
+    }
+
     private PluginLoader loader() {
         HostPluginCodeVerifier verifier = new HostPluginCodeVerifier(
                 new SignatureVerifier(TrustedKeys.parse(List.of(SignatureVerifierTest.TEST_PUB.toString())), SignatureMode.REQUIRED));
@@ -59,7 +75,7 @@ class RequiredSignaturesLoadingTest {
     }
 
     private static TestPlugins.Builder plugin(String id) {
-        String pkg = id.equals("signed-prod") ? "signed" : "unsigned";
+        String pkg = id.substring(0, id.indexOf('-'));
         return TestPlugins.plugin(id).action("hello").javaSource("prod." + pkg + ".Plugin", """
                 package prod.%s;
                 import java.util.Map;

@@ -80,7 +80,7 @@ class SignatureVerifierTest {
     void theHostVerifierChecksTheSignatureBeforeTheCode() throws Exception {
         PluginManifest unsigned = plugin("order");
         var verifier = new HostPluginCodeVerifier(new SignatureVerifier(trusted(), SignatureMode.REQUIRED));
-        assertThatThrownBy(() -> verifier.verify(unsigned, List.of())).hasMessageContaining("is not signed");
+        assertThatThrownBy(() -> verifier.verifyFolder(unsigned)).hasMessageContaining("is not signed");
     }
 
     private static List<PublicKey> trusted() {

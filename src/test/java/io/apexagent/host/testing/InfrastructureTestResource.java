@@ -38,6 +38,9 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         config.put("apex.security.policy.\"pol-scan\".deny", "file_system_write");
         config.put("apex.security.policy.\"pol-runtime\".deny", "event_publish");
         config.put("apex.security.policy.\"pol-runtime\".allowed-paths", "public");
+        // Network tests: two plugins limited to one host (its HTTP client, and code opening sockets itself).
+        config.put("apex.security.policy.\"net-narrow\".allowed-hosts", "127.0.0.1");
+        config.put("apex.security.policy.\"net-direct\".allowed-hosts", "127.0.0.1");
         return config;
     }
 

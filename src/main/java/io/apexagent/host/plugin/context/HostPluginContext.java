@@ -20,6 +20,7 @@ import io.apexagent.plugin.PluginCredentials;
 import io.apexagent.plugin.PluginEvent;
 import io.apexagent.plugin.PluginEvents;
 import io.apexagent.plugin.PluginFiles;
+import io.apexagent.plugin.PluginHttp;
 import io.apexagent.plugin.PluginInvoker;
 import io.apexagent.plugin.PluginLogger;
 import io.apexagent.plugin.PluginMetadata;
@@ -43,12 +44,13 @@ public final class HostPluginContext implements PluginContext {
     private final PermissionGuard guard;
     private final PluginLogger logger;
     private final PluginFiles files;
+    private final PluginHttp http;
     private final Services services;
     private final Executor workers;
 
     /** What the context needs from the rest of the host. */
     public record Services(HostEventBus bus, PluginEventHub hub, VaultKVSecretReactiveEngine vault,
-            DependencyCalls calls, StateSaves state) {
+            DependencyCalls calls, StateSaves state, HttpTransport http) {
     }
 
     /** On-demand saves of one plugin version's state (a CDI bean when persistence is enabled). */
@@ -80,6 +82,9 @@ public final class HostPluginContext implements PluginContext {
         this.logger = new PluginLoggerAdapter(metadata.id(), metadata.version());
         this.files = new ConfinedPluginFiles(dataDirectory, guard,
                 PluginGrants.policyOf(metadata.id()).allowedPaths());
+        // Continuations run on a worker, not on the HTTP client's threads.
+        this.http = new GuardedPluginHttp(metadata.id(), guard, PluginGrants.policyOf(metadata.id()).allowedHosts(),
+                services.http(), Infrastructure.getDefaultExecutor());
     }
 
     @Override
@@ -115,6 +120,11 @@ public final class HostPluginContext implements PluginContext {
     @Override
     public PluginFiles files() {
         return files;
+    }
+
+    @Override
+    public PluginHttp http() {
+        return http;
     }
 
     @Override

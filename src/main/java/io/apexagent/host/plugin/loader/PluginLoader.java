@@ -16,10 +16,10 @@ import io.apexagent.plugin.PluginConfigurationException;
 import io.apexagent.plugin.PluginInitializationException;
 
 /**
- * Loads one plugin version into its own {@link PluginClassLoader}: checks its {@code lib/} versions,
- * compiles a {@code .java} main module (cached), loads and links {@code class_name}, checks that it
- * implements {@link BasePlugin} and instantiates it through its public no-arg constructor with the
- * plugin's loader as context class loader. Every failure is a typed plugin exception saying what,
+ * Loads one plugin version into its own {@link PluginClassLoader}: checks its folder (signature) first,
+ * then its {@code lib/} versions, compiles a {@code .java} main module (cached), scans the classes, loads
+ * and links {@code class_name}, checks that it implements {@link BasePlugin} and instantiates it through
+ * its public no-arg constructor with the plugin's loader as context class loader. Every failure is a typed plugin exception saying what,
  * where and how to fix it, and leaves no open loader behind. Thread-safe.
  */
 public final class PluginLoader {
@@ -88,6 +88,7 @@ public final class PluginLoader {
      * @throws PluginInitializationException when the code does not compile, load, link or instantiate
      */
     public LoadedPlugin load(PluginManifest manifest) {
+        verifier.verifyFolder(manifest);
         boolean outOfProcess = processes != null && ProcessPlugins.runsOutOfProcess(manifest);
         Path main = PluginFolders.mainModule(manifest);
         if (outOfProcess && ProcessPlugins.isPython(manifest)) {

@@ -1,0 +1,96 @@
+package io.apexagent.host.plugin.context;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+
+import io.apexagent.host.security.AllowedHosts;
+import io.apexagent.plugin.Permission;
+import io.apexagent.plugin.PluginHttp;
+import io.apexagent.plugin.PluginResourceLimitException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@link PluginHttp} of one plugin: network_access is checked on every request, and the host of every hop
+ * (the first and each redirect) against the operator's allowed hosts before anything is sent to it. Refusals
+ * go through the {@link PermissionGuard}, so they are security events. Thread-safe.
+ */
+final class GuardedPluginHttp implements PluginHttp {
+
+    private final String pluginId;
+    private final PermissionGuard guard;
+    private final AllowedHosts allowed;
+    private final HttpTransport transport;
+    private final Executor continuations;
+
+    /** @param continuations where the plugin's code continues after a response (never the client's threads) */
+    GuardedPluginHttp(String pluginId, PermissionGuard guard, AllowedHosts allowed, HttpTransport transport,
+            Executor continuations) {
+        this.pluginId = pluginId;
+        this.guard = guard;
+        this.allowed = allowed;
+        this.transport = transport;
+        this.continuations = continuations;
+    }
+
+    @Override
+    public Uni<Response> send(Request request) {
+        Duration timeout = request.timeout() != null ? request.timeout() : transport.limits().timeout();
+        return Uni.createFrom().deferred(() -> {
+            guard.require(Permission.NETWORK_ACCESS, "send " + request.method() + " " + request.uri());
+            return hop(request, request.uri(), 0, System.nanoTime() + timeout.toNanos());
+        })
+                .ifNoItem().after(timeout).failWith(() -> new HttpTimeoutException("plugin " + pluginId + ": "
+                        + request.method() + " " + request.uri() + " got no complete response within " + timeout))
+                .emitOn(continuations);
+    }
+
+    private Uni<Response> hop(Request request, URI first, int redirects, long deadline) {
+        requireAllowed(request.uri(), redirects == 0 ? "" : " (redirect " + redirects + " from " + first + ")");
+        Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        return transport.exchange(request, left, maxBytes(request), size -> tooLarge(request, size))
+                .flatMap(response -> follow(request, response, first, redirects, deadline));
+    }
+
+    /** @return the response, or what the redirect it asks for leads to */
+    private Uni<Response> follow(Request request, Response response, URI first, int redirects, long deadline) {
+        return Redirects.next(request, response)
+                .map(next -> redirects < transport.limits().maxRedirects()
+                        ? hop(next, first, redirects + 1, deadline)
+                        : Uni.createFrom().<Response>failure(new IOException("plugin " + pluginId + ": " + first
+                                + " redirected more than " + transport.limits().maxRedirects()
+                                + " times (apex.plugins.http.max-redirects)")))
+                .orElseGet(() -> Uni.createFrom().item(response));
+    }
+
+    private void requireAllowed(URI uri, String hop) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            guard.deny("plugin " + pluginId + " may not send a request to " + uri + hop
+                    + ": context.http() takes absolute http or https URIs with a host name");
+        }
+        if (!allowed.permits(uri)) {
+            guard.deny("plugin " + pluginId + " may not connect to host " + uri.getHost() + ":"
+                    + AllowedHosts.portOf(uri) + hop + ": permission network_access reaches only the hosts the "
+                    + "operator's policy allows, " + allowed.describe() + " (apex.security.policy.\"" + pluginId
+                    + "\".allowed-hosts)");
+        }
+    }
+
+    private long maxBytes(Request request) {
+        long host = transport.limits().maxResponseBytes();
+        return request.maxBodyBytes() > 0 ? Math.min(request.maxBodyBytes(), host) : host;
+    }
+
+    private RuntimeException tooLarge(Request request, long size) {
+        long limit = maxBytes(request);
+        String key = limit < transport.limits().maxResponseBytes() ? "the request's maxBodyBytes"
+                : "apex.plugins.http.max-response-bytes";
+        return new PluginResourceLimitException(pluginId, key, limit, size, "plugin " + pluginId + ": the response of "
+                + request.method() + " " + request.uri() + " has at least " + size + " bytes of body, more than the "
+                + limit + " allowed (" + key + "); the rest was not read");
+    }
+}

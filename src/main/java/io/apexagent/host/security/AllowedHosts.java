@@ -1,0 +1,120 @@
+package io.apexagent.host.security;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The hosts a plugin's HTTP requests may reach ({@code apex.security.policy."<id>".allowed-hosts}): host names
+ * or IP literals, {@code *.example.com} for every sub-domain (not {@code example.com} itself), each with an
+ * optional {@code :port} (without one, any port). Names are compared as written in the request's URI, without
+ * case and trailing dot, and never resolved: an IP literal matches only an entry naming that IP, and a listed
+ * name reaches whatever DNS says it is. Immutable, thread-safe.
+ */
+public final class AllowedHosts {
+
+    /** No list: network_access reaches every host. */
+    public static final AllowedHosts ANY = new AllowedHosts(null);
+
+    private static final Pattern LABELS = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
+    private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-f:.%a-z]+]");
+
+    /**
+     * One entry.
+     *
+     * @param host     lower-case name or IP literal (IPv6 in brackets), without the {@code *.} of a wildcard
+     * @param wildcard whether it stands for every sub-domain of {@code host}
+     * @param port     the only port allowed, or -1 for any
+     */
+    public record Entry(String host, boolean wildcard, int port) {
+
+        boolean matches(String requestHost, int requestPort) {
+            boolean hostMatches = wildcard ? requestHost.endsWith("." + host) : requestHost.equals(host);
+            return hostMatches && (port < 0 || port == requestPort);
+        }
+
+        @Override
+        public String toString() {
+            return (wildcard ? "*." : "") + host + (port < 0 ? "" : ":" + port);
+        }
+    }
+
+    private final List<Entry> entries;
+
+    private AllowedHosts(List<Entry> entries) {
+        this.entries = entries;
+    }
+
+    /**
+     * @param key     the configuration key, named in errors
+     * @param written the entries as configured
+     * @return the list; {@link IllegalArgumentException} naming the key and a malformed entry
+     */
+    public static AllowedHosts parse(String key, List<String> written) {
+        return new AllowedHosts(written.stream().map(w -> entry(key, w.trim())).toList());
+    }
+
+    /** @return whether a list narrows network_access (else every host is allowed) */
+    public boolean restricted() {
+        return entries != null;
+    }
+
+    /** @return the entries as written in the canonical form ({@code *.example.com:443}); empty when not restricted */
+    public List<String> describe() {
+        return entries == null ? List.of() : entries.stream().map(Entry::toString).toList();
+    }
+
+    /** @return whether a request to this absolute http(s) URI may connect */
+    public boolean permits(URI uri) {
+        if (entries == null) {
+            return true;
+        }
+        String host = normalized(uri.getHost());
+        int port = portOf(uri);
+        return entries.stream().anyMatch(e -> e.matches(host, port));
+    }
+
+    /** @return the port a request to the URI connects to (the scheme's default when none is written) */
+    public static int portOf(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static String normalized(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+    }
+
+    private static Entry entry(String key, String written) {
+        String rest = written.toLowerCase(Locale.ROOT);
+        boolean wildcard = rest.startsWith("*.");
+        if (wildcard) {
+            rest = rest.substring(2);
+        }
+        int port = -1;
+        int colon = rest.lastIndexOf(':');
+        if (colon > rest.lastIndexOf(']') && rest.substring(colon + 1).matches("[0-9]+")) {
+            port = port(key, written, rest.substring(colon + 1));
+            rest = rest.substring(0, colon);
+        }
+        String host = normalized(rest);
+        boolean ipv6 = IPV6.matcher(host).matches();
+        if (host.isEmpty() || (ipv6 && wildcard) || !(ipv6 || LABELS.matcher(host).matches())) {
+            throw new IllegalArgumentException(key + " entry '" + written + "' is not a host: write a name, an IP "
+                    + "literal ([::1] for IPv6) or *.domain, optionally followed by :port");
+        }
+        return new Entry(host, wildcard, port);
+    }
+
+    private static int port(String key, String written, String digits) {
+        int port = digits.length() > 5 ? -1 : Integer.parseInt(digits);
+        if (port >= 1 && port <= 65535) {
+            return port;
+        }
+        throw new IllegalArgumentException(key + " entry '" + written + "' has port '" + digits
+                + "', which is not a number from 1 to 65535");
+    }
+}

@@ -1,0 +1,151 @@
+package io.apexagent.host.plugin.context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.apexagent.host.security.AllowedHosts;
+import io.apexagent.host.testing.ApexConfigs;
+import io.apexagent.host.testing.TestHttpServer;
+import io.apexagent.plugin.Permission;
+import io.apexagent.plugin.PluginHttp;
+import io.apexagent.plugin.PluginResourceLimitException;
+import io.apexagent.plugin.PluginSecurityException;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * A plugin's HTTP client against a local server: the permission and the host of every hop are checked before
+ * anything is sent, redirects are followed hop by hop, and bodies are capped.
+ */
+class GuardedPluginHttpTest {
+
+    private final TestHttpServer server = TestHttpServer.start();
+    private final List<String> denials = new CopyOnWriteArrayList<>();
+    private final HttpTransport transport = new HttpTransport(ApexConfigs.of(Map.of(
+            "apex.plugins.http.max-response-bytes", "100000", "apex.plugins.http.max-redirects", "2")).plugins().http());
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aGrantedRequestGetsStatusHeadersAndBody() {
+        PluginHttp.Response hello = send(http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY),
+                PluginHttp.Request.get(server.url() + "/hello"));
+        assertThat(hello.status()).isEqualTo(200);
+        assertThat(hello.bodyAsString()).isEqualTo("hello from the test server");
+        assertThat(hello.header("CONTENT-length")).contains("26");
+
+        PluginHttp.Response echo = send(http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY),
+                PluginHttp.Request.of("POST", server.url() + "/echo").withBody("ping"));
+        assertThat(echo.bodyAsString()).isEqualTo("ping");
+        assertThat(denials).isEmpty();
+    }
+
+    @Test
+    void withoutNetworkAccessNothingIsSent() {
+        Throwable refused = failure(http(Set.of(), AllowedHosts.ANY), PluginHttp.Request.get(server.url() + "/hello"));
+        assertThat(refused).isInstanceOf(PluginSecurityException.class)
+                .hasMessageContaining("plugin http-test may not send GET " + server.url() + "/hello")
+                .hasMessageContaining("permission network_access is not granted");
+        assertThat(denials).hasSize(1);
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void aHostOutsideTheAllowedOnesIsRefusedBeforeAnyConnection() {
+        PluginHttp narrowed = http(Set.of(Permission.NETWORK_ACCESS), hosts("127.0.0.1"));
+        // localhost is the same server, but not the name the operator allowed
+        Throwable refused = failure(narrowed, PluginHttp.Request.get("http://localhost:" + server.port() + "/hello"));
+        assertThat(refused).isInstanceOf(PluginSecurityException.class)
+                .hasMessageContaining("may not connect to host localhost:" + server.port())
+                .hasMessageContaining("network_access reaches only the hosts the operator's policy allows, [127.0.0.1]")
+                .hasMessageContaining("apex.security.policy.\"http-test\".allowed-hosts");
+        assertThat(failure(narrowed, PluginHttp.Request.get("file:///etc/passwd")))
+                .hasMessageContaining("takes absolute http or https URIs");
+        assertThat(server.requests()).isEmpty();
+        assertThat(denials).hasSize(2);
+        assertThat(send(narrowed, PluginHttp.Request.get(server.url() + "/hello")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void eachRedirectHopIsCheckedBeforeItIsFollowed() {
+        PluginHttp narrowed = http(Set.of(Permission.NETWORK_ACCESS), hosts("127.0.0.1"));
+        String toLocalhost = "http://localhost:" + server.port() + "/hello";
+        Throwable refused = failure(narrowed, PluginHttp.Request.get(server.url() + "/redirect?to=" + toLocalhost));
+        assertThat(refused).isInstanceOf(PluginSecurityException.class)
+                .hasMessageContaining("may not connect to host localhost:" + server.port() + " (redirect 1 from ");
+        assertThat(server.requests()).containsExactly("GET /redirect?to=" + toLocalhost);
+
+        PluginHttp.Response followed = send(narrowed, PluginHttp.Request.get(server.url() + "/redirect?to=/hello"));
+        assertThat(followed.bodyAsString()).isEqualTo("hello from the test server");
+        assertThat(followed.uri().getPath()).isEqualTo("/hello");
+        PluginHttp.Response notFollowed = send(narrowed,
+                PluginHttp.Request.get(server.url() + "/redirect?to=" + toLocalhost).withoutRedirects());
+        assertThat(notFollowed.status()).isEqualTo(302);
+    }
+
+    @Test
+    void credentialsAreNotCarriedToAnotherOriginAndRedirectLoopsEnd() {
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY);
+        String otherOrigin = "http://localhost:" + server.port() + "/echo";
+        PluginHttp.Response response = send(open, PluginHttp.Request.of("POST", server.url() + "/redirect?to="
+                + otherOrigin).withHeader("Authorization", "Bearer secret").withBody("x"));
+        assertThat(response.header("X-Seen-Authorization")).contains("null");
+        assertThat(server.requests()).last().isEqualTo("GET /echo");
+
+        String loop = server.url() + "/redirect?to=/redirect%3Fto%3D/redirect%253Fto%253D/hello";
+        assertThat(failure(open, PluginHttp.Request.get(loop))).hasMessageContaining("redirected more than 2 times");
+    }
+
+    @Test
+    void aBodyOverTheLimitFailsNamingTheLimit() {
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY);
+        assertThat(send(open, PluginHttp.Request.get(server.url() + "/bytes?n=100000")).body()).hasSize(100000);
+
+        Throwable declared = failure(open, PluginHttp.Request.get(server.url() + "/bytes?n=100001"));
+        assertThat(declared).isInstanceOf(PluginResourceLimitException.class)
+                .hasMessageContaining("has at least 100001 bytes of body, more than the 100000 allowed "
+                        + "(apex.plugins.http.max-response-bytes)");
+        Throwable streamed = failure(open, PluginHttp.Request.get(server.url() + "/bytes?n=300000&chunked=true"));
+        assertThat(streamed).isInstanceOf(PluginResourceLimitException.class)
+                .hasMessageContaining("more than the 100000 allowed");
+        Throwable asked = failure(open, PluginHttp.Request.get(server.url() + "/hello").withMaxBodyBytes(10));
+        assertThat(asked).hasMessageContaining("more than the 10 allowed (the request's maxBodyBytes)");
+    }
+
+    private PluginHttp http(Set<Permission> granted, AllowedHosts hosts) {
+        PermissionGuard guard = new PermissionGuard("http-test",
+                granted.isEmpty() ? EnumSet.noneOf(Permission.class) : EnumSet.copyOf(granted),
+                e -> denials.add(e.getMessage()));
+        return new GuardedPluginHttp("http-test", guard, hosts, transport, Infrastructure.getDefaultExecutor());
+    }
+
+    private static AllowedHosts hosts(String... entries) {
+        return AllowedHosts.parse("apex.security.policy.\"http-test\".allowed-hosts", List.of(entries));
+    }
+
+    private static PluginHttp.Response send(PluginHttp http, PluginHttp.Request request) {
+        return http.send(request).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private static Throwable failure(PluginHttp http, PluginHttp.Request request) {
+        try {
+            PluginHttp.Response r = http.send(request).await().atMost(Duration.ofSeconds(10));
+            throw new AssertionError("expected a failure, got " + r.status());
+        } catch (AssertionError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+}
