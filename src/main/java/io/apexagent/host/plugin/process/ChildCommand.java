@@ -18,8 +18,9 @@ import io.apexagent.plugin.Permission;
  * The command line and environment of a plugin's child process, with its OS limits.
  *
  * <p>Memory: a child JVM gets {@code -Xmx} = {@code limits.memory_mb} plus bounded metaspace and direct
- * memory (a child out of heap exits at once, so the host's crash handling restarts it), and no RLIMIT_AS, because a JVM reserves far more virtual address space than it uses (heap
- * reservation, code cache, compressed class space) and would not even start under a tight one. A Python
+ * memory (a child out of heap exits at once, so the host's crash handling restarts it), and no RLIMIT_AS,
+ * because a JVM reserves far more virtual address space than it uses (heap reservation, code cache,
+ * compressed class space) and would not even start under a tight one. A Python
  * child gets RLIMIT_AS = {@code memory_mb}, set by its bootstrap with {@code resource.setrlimit}.
  * CPU: RLIMIT_CPU ({@code apex.plugins.process.cpu-seconds}, off by default) through {@code prlimit} for a
  * JVM and the bootstrap for Python. Network: without {@code network_access} the child runs in an empty

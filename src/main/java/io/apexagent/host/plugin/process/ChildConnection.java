@@ -52,7 +52,8 @@ final class ChildConnection implements AutoCloseable {
     private volatile String fault;
     private ScheduledFuture<?> heartbeat;
 
-    ChildConnection(String pluginId, Process process, Consumer<String> onFault, Consumer<Map<String, Object>> onRequest) {
+    ChildConnection(String pluginId, Process process, Consumer<String> onFault,
+            Consumer<Map<String, Object>> onRequest) {
         this.pluginId = pluginId;
         this.process = process;
         this.wire = new Wire(process.getOutputStream());

@@ -10,8 +10,9 @@ import io.apexagent.plugin.StatefulPlugin;
  * {@link StatefulPlugin} whose snapshot is the state the host holds for the child ({@link ChildState}), so
  * it is restored after initialize, saved on stop and handed over on reload like an in-process plugin's.
  * The restored state is also sent to a child that asks for it in {@code ready} (a Java child whose plugin is
- * a {@code StatefulPlugin} hands it to {@code restoreState}); a failure there fails the load as in process. Migrations between schema versions are not offered to the child: a stored
- * state of an older {@code state_schema_version} fails the load, naming the step. Thread-safe.
+ * a {@code StatefulPlugin} hands it to {@code restoreState}); a failure there fails the load as in process.
+ * Migrations between schema versions are not offered to the child: a stored state of an older
+ * {@code state_schema_version} fails the load, naming the step. Thread-safe.
  */
 final class StatefulProcessPlugin extends ProcessPlugin implements StatefulPlugin {
 

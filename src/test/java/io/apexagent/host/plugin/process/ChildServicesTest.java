@@ -48,7 +48,8 @@ class ChildServicesTest {
     void callsBeyondTheLimitAreAnsweredBusyAtOnce() throws Exception {
         ChildServices services = services(2, 1 << 20);
         for (int i = 1; i <= 5; i++) {
-            services.call(Map.of("type", "call", "id", "c" + i, "service", "files.list", "args", Map.of("path", "slow")));
+            services.call(Map.of("type", "call", "id", "c" + i, "service", "files.list",
+                    "args", Map.of("path", "slow")));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> replies().size() == 3);
         assertThat(replies()).allSatisfy(r -> assertThat(errorType(r)).isEqualTo("busy"))

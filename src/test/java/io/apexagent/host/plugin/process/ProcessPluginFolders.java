@@ -28,7 +28,10 @@ final class ProcessPluginFolders {
         return java(dir, id, className, source, memoryMb, "");
     }
 
-    /** As {@link #java(Path, String, String, String, int)}, with more manifest fields ({@code , "permissions": …}). */
+    /**
+     * As {@link #java(Path, String, String, String, int)}, with more manifest fields
+     * ({@code , "permissions": …}).
+     */
     static Path java(Path dir, String id, String className, String source, int memoryMb, String manifestFields) {
         return write(dir, id, "src/" + className + ".java", "proc." + className, source,
                 ", \"limits\": { \"memory_mb\": " + memoryMb + " }" + manifestFields);

@@ -70,7 +70,8 @@ final class HostCalls {
                     + " within " + WAIT_SECONDS + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PluginExecutionException(pluginId, "plugin " + pluginId + ": interrupted waiting for " + service, e);
+            throw new PluginExecutionException(pluginId, "plugin " + pluginId + ": interrupted waiting for " + service,
+                    e);
         } finally {
             reply.cancel(false);
         }
@@ -88,7 +89,8 @@ final class HostCalls {
             return;
         }
         if (reply.get("error") instanceof Map<?, ?> error) {
-            call.completeExceptionally(failure(String.valueOf(error.get("type")), String.valueOf(error.get("message"))));
+            call.completeExceptionally(failure(String.valueOf(error.get("type")),
+                    String.valueOf(error.get("message"))));
         } else {
             call.complete(reply.get("data"));
         }
