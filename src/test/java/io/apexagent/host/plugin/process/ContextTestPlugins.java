@@ -102,11 +102,22 @@ final class ContextTestPlugins {
                         return Uni.createFrom().failure(e);
                     }
                     String outside = writeOutside();
+                    String subscribe = subscribeWithoutPermission();
                     return context().credentials().get("api-key")
                             .map(value -> "read")
                             .onFailure(PluginSecurityException.class)
                             .recoverWithItem(e -> e.getClass().getSimpleName() + ": " + e.getMessage())
-                            .map(credential -> Map.of("read", read, "outside", outside, "credential", credential));
+                            .map(credential -> Map.of("read", read, "outside", outside, "credential", credential,
+                                    "subscribe", subscribe));
+                }
+
+                private String subscribeWithoutPermission() {
+                    try {
+                        context().events().subscribe("ctx.note", event -> { });
+                        return "subscribed";
+                    } catch (PluginSecurityException e) {
+                        return e.getClass().getSimpleName() + ": " + e.getMessage();
+                    }
                 }
 
                 private String writeOutside() {
@@ -153,6 +164,8 @@ final class ContextTestPlugins {
                     try:
                         if params["what"] == "credential":
                             self.context.credential("api-key")
+                        elif params["what"] == "subscribe":
+                            self.context.subscribe("ctx.note", print)
                         else:
                             self.context.state_put("k", "v")
                         return {"outcome": "allowed"}

@@ -157,6 +157,10 @@ class ProcessPluginContextIT {
                 .body("result.outcome", equalTo("PluginSecurityError"))
                 .body("result.message", containsString("may not read credential api-key: permission credential_access "
                         + "is not granted"));
+        run("ctx-refused", Map.of("what", "subscribe")).statusCode(200)
+                .body("result.outcome", equalTo("PluginSecurityError"))
+                .body("result.message", containsString("may not subscribe to event ctx.note: "
+                        + "permission event_subscribe"));
         run("ctx-refused", Map.of("what", "state")).statusCode(200)
                 .body("result.outcome", equalTo("PluginSecurityError"))
                 .body("result.message", containsString("permission state_access is not granted"));
@@ -206,7 +210,9 @@ class ProcessPluginContextIT {
                 .body("result.read", equalTo("hi from the jvm"))
                 .body("result.outside", containsString("PluginSecurityException: path '../j-escaped.txt' is outside"))
                 .body("result.credential", containsString("PluginSecurityException: plugin ctx-java-files may not read "
-                        + "credential api-key: permission credential_access is not granted"));
+                        + "credential api-key: permission credential_access is not granted"))
+                .body("result.subscribe", containsString("PluginSecurityException: plugin ctx-java-files may not "
+                        + "subscribe to event ctx.note: permission event_subscribe is not granted"));
         assertThat(Files.readString(DATA.resolve("ctx-java-files/j/hello.txt"))).isEqualTo("hi from the jvm");
         assertThat(DATA.resolve("j-escaped.txt")).doesNotExist();
     }
