@@ -2,7 +2,8 @@
 
 Applies the OS limits the host passes in the environment (``APEX_LIMIT_AS_MB``, ``APEX_LIMIT_CPU_SECONDS``),
 loads the plugin class, then serves the protocol: the main thread reads stdin (and answers pings, so a busy
-action never looks like a hang), actions run on a thread pool. End of stdin ends the process: a child never
+action never looks like a hang, and hands the host's replies to the calls waiting for them), actions and
+event handlers run on a thread pool. End of stdin ends the process: a child never
 outlives its host.
 """
 
@@ -67,10 +68,12 @@ class _Server:
             self.pool.submit(self.execute, call_id, message)
         elif kind == "cancel":
             self.cancelled.add(call_id)
+        elif kind == "reply":
+            self.plugin.context._on_reply(message)
         elif kind == "event":
-            self.plugin.context._deliver(message.get("event") or {})
-        elif kind == "shutdown":
-            self.guarded(call_id, lambda: self.result(call_id, self.plugin.shutdown()))
+            self.pool.submit(self.deliver, message)
+        elif kind == "shutdown":  # on the pool: shutdown may call the host, whose reply this thread reads
+            self.pool.submit(self.guarded, call_id, lambda: self.result(call_id, self.plugin.shutdown()))
         else:
             logging.warning("unknown message type %r ignored", kind)
 
@@ -99,6 +102,12 @@ class _Server:
             else:
                 self.result(call_id, method(self.plugin, params))
         self.guarded(call_id, run)
+
+    def deliver(self, message):
+        try:
+            self.plugin.context._deliver(message)
+        except Exception:  # a failing handler must not stop later events; the traceback goes to the log
+            logging.error("event handler failed:\n%s", traceback.format_exc())
 
     def result(self, call_id, data):
         self.writer.send({"type": "result", "id": call_id, "data": data})

@@ -228,6 +228,14 @@ public interface ApexConfig {
         @WithDefault("1024")
         int streamBuffer();
 
+        /** Context-service calls one child may have waiting on the host at once; more are answered "busy". */
+        @WithDefault("64")
+        int maxChildCalls();
+
+        /** Longest answer to a child's context-service call (also bounds its state); longer: "too_large". */
+        @WithDefault("1048576")
+        int maxReplyBytes();
+
         /** Run plugins without network_access in an empty network namespace ({@code unshare -rn}). */
         @WithDefault("true")
         boolean isolateNetwork();

@@ -140,6 +140,14 @@ public final class ProcessRoundTripBenchmark {
                 return 1024;
             }
 
+            public int maxChildCalls() {
+                return 64;
+            }
+
+            public int maxReplyBytes() {
+                return 1 << 20;
+            }
+
             public boolean isolateNetwork() {
                 return true;
             }

@@ -18,8 +18,9 @@ import io.apexagent.plugin.Permission;
  * The command line and environment of a plugin's child process, with its OS limits.
  *
  * <p>Memory: a child JVM gets {@code -Xmx} = {@code limits.memory_mb} plus bounded metaspace and direct
- * memory, and no RLIMIT_AS, because a JVM reserves far more virtual address space than it uses (heap
- * reservation, code cache, compressed class space) and would not even start under a tight one. A Python
+ * memory (a child out of heap exits at once, so the host's crash handling restarts it), and no RLIMIT_AS,
+ * because a JVM reserves far more virtual address space than it uses (heap reservation, code cache,
+ * compressed class space) and would not even start under a tight one. A Python
  * child gets RLIMIT_AS = {@code memory_mb}, set by its bootstrap with {@code resource.setrlimit}.
  * CPU: RLIMIT_CPU ({@code apex.plugins.process.cpu-seconds}, off by default) through {@code prlimit} for a
  * JVM and the bootstrap for Python. Network: without {@code network_access} the child runs in an empty
@@ -46,6 +47,10 @@ final class ChildCommand {
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + memoryMb + "m", "-XX:MaxMetaspaceSize=128m", "-XX:MaxDirectMemorySize=" + memoryMb + "m",
                 "-XX:+UseSerialGC", "-Xshare:auto",
+                // a child out of heap is in no state to serve: it exits (code 3), and the host restarts it
+                "-XX:+ExitOnOutOfMemoryError",
+                // the VM's own messages ("Terminating due to …") go to the log, not into the protocol on stdout
+                "-XX:+DisplayVMOutputToStderr",
                 // names the plugin in process listings (ps, and the tests' leak checks)
                 "-Dapex.plugin.dir=" + manifest.directory().toAbsolutePath(),
                 "-cp", ChildClasspath.of(ChildCommand.class.getClassLoader()),

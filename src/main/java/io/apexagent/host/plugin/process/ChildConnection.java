@@ -24,7 +24,9 @@ import io.apexagent.plugin.PluginExecutionException;
  * own and routes each message to the call waiting for its {@code id}, forwards its stderr to the host log,
  * and pings it. The first fault — exit, silence beyond the heartbeat timeout, an oversized or garbage line,
  * a broken pipe — kills the child, fails every waiting call with the reason, and is reported once to
- * {@code onFault} (unless the host closed the connection itself). Thread-safe.
+ * {@code onFault} (unless the host closed the connection itself). Messages the child starts itself
+ * ({@code publish}, {@code call}) go to {@code onRequest}: their ids are the child's own, so they never reach
+ * the calls waiting here. Thread-safe.
  */
 final class ChildConnection implements AutoCloseable {
 
@@ -41,7 +43,7 @@ final class ChildConnection implements AutoCloseable {
     private final Process process;
     private final Wire wire;
     private final Consumer<String> onFault;
-    private final Consumer<Map<String, Object>> onPublish;
+    private final Consumer<Map<String, Object>> onRequest;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean over = new AtomicBoolean();
@@ -50,12 +52,13 @@ final class ChildConnection implements AutoCloseable {
     private volatile String fault;
     private ScheduledFuture<?> heartbeat;
 
-    ChildConnection(String pluginId, Process process, Consumer<String> onFault, Consumer<Map<String, Object>> onPublish) {
+    ChildConnection(String pluginId, Process process, Consumer<String> onFault,
+            Consumer<Map<String, Object>> onRequest) {
         this.pluginId = pluginId;
         this.process = process;
         this.wire = new Wire(process.getOutputStream());
         this.onFault = onFault;
-        this.onPublish = onPublish;
+        this.onRequest = onRequest;
     }
 
     /** Starts the reader threads and the heartbeat. */
@@ -98,8 +101,33 @@ final class ChildConnection implements AutoCloseable {
         try {
             wire.send(message);
         } catch (IOException e) {
-            fault("could not be written to (" + e.getMessage() + ")");
+            writeFailed(e);
         }
+    }
+
+    /**
+     * Sends a message unless it serializes to more than {@code maxBytes}; a broken pipe is a fault.
+     *
+     * @return false when the message was too large and nothing was sent
+     */
+    boolean sendAtMost(Map<String, Object> message, int maxBytes) {
+        try {
+            return wire.sendAtMost(message, maxBytes);
+        } catch (IOException e) {
+            writeFailed(e);
+            return true;
+        }
+    }
+
+    /**
+     * A broken pipe usually means the child just died: its exit code is the better reason, so the fault waits
+     * briefly (without blocking the writer) for the exit before it falls back to the write error.
+     */
+    private void writeFailed(IOException e) {
+        process.onExit()
+                .completeOnTimeout(process, 2, TimeUnit.SECONDS)
+                .thenRun(() -> fault(process.isAlive() ? "could not be written to (" + e.getMessage() + ")"
+                        : "exited with code " + process.exitValue()));
     }
 
     /** @return why the child was stopped, or null while it runs */
@@ -188,8 +216,8 @@ final class ChildConnection implements AutoCloseable {
         if ("pong".equals(type)) {
             return;
         }
-        if ("publish".equals(type)) {
-            onPublish.accept(message);
+        if ("publish".equals(type) || "call".equals(type)) {
+            onRequest.accept(message);
             return;
         }
         Object id = message.get("id");

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.process.child.Wire;
 import io.apexagent.plugin.ActionChunk;
 import io.apexagent.plugin.ActionDescriptor;
@@ -17,6 +18,7 @@ import io.apexagent.plugin.PluginMetadata;
 import io.apexagent.plugin.StreamingPlugin;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * A plugin that runs in a child process, seen by the host as an ordinary {@link StreamingPlugin}: the
@@ -24,9 +26,11 @@ import io.smallrye.mutiny.Uni;
  * becomes an {@code execute} message with its own id, so calls run concurrently in the child. Streams
  * use a bounded buffer of {@code apex.plugins.process.stream-buffer} chunks: a consumer that falls that
  * far behind fails the call (and the child is told to cancel) rather than letting the host's memory grow.
- * Thread-safe.
+ * The child reaches the plugin's {@link PluginContext} — the one this proxy received in {@code initialize},
+ * with all its checks — through {@code call} messages ({@link ChildServices}); events it subscribed to
+ * are forwarded to it ({@link ChildSubscriptions}). Thread-safe.
  */
-final class ProcessPlugin implements StreamingPlugin {
+class ProcessPlugin implements StreamingPlugin {
 
     private static final Logger LOG = Logger.getLogger(ProcessPlugin.class);
 
@@ -34,18 +38,27 @@ final class ProcessPlugin implements StreamingPlugin {
     private final ChildConnection connection;
     private final Duration initializeTimeout;
     private final int streamBuffer;
+    private final ChildState state;
+    private final ChildSubscriptions subscriptions;
+    private final ChildServices services;
     private volatile PluginContext context;
+    private volatile boolean childWantsRestore;
 
-    ProcessPlugin(String pluginId, ChildConnection connection, Duration initializeTimeout, int streamBuffer) {
+    ProcessPlugin(String pluginId, ChildConnection connection, ApexConfig.Process config) {
         this.pluginId = pluginId;
         this.connection = connection;
-        this.initializeTimeout = initializeTimeout;
-        this.streamBuffer = streamBuffer;
+        this.initializeTimeout = config.initializeTimeout();
+        this.streamBuffer = config.streamBuffer();
+        this.state = new ChildState(pluginId, config.maxReplyBytes());
+        this.subscriptions = new ChildSubscriptions(pluginId, connection, config.maxReplyBytes());
+        this.services = new ChildServices(pluginId, connection, Infrastructure.getDefaultExecutor(),
+                config.maxChildCalls(), config.maxReplyBytes());
     }
 
     @Override
     public Uni<Void> initialize(PluginContext context) {
         this.context = context;
+        services.bind(new ContextServices(context, state, subscriptions));
         Map<String, Object> message = new HashMap<>();
         message.put("type", "initialize");
         message.put("v", Wire.VERSION);
@@ -92,14 +105,29 @@ final class ProcessPlugin implements StreamingPlugin {
 
     @Override
     public Uni<Void> shutdown() {
+        subscriptions.closeAll();
         if (connection.fault() != null) {
             return Uni.createFrom().voidItem();
         }
         return request(new HashMap<>(Map.of("type", "shutdown"))).replaceWithVoid();
     }
 
+    /** Handles a message the child started: a {@code publish} or a {@code call} of a context service. */
+    void fromChild(Map<String, Object> message) {
+        if ("call".equals(message.get("type"))) {
+            services.call(message);
+        } else {
+            publish(message);
+        }
+    }
+
+    /** @return the plugin's state as the host holds it */
+    ChildState state() {
+        return state;
+    }
+
     /** Publishes an event the child sent, through the context (which checks event_publish). */
-    void publish(Map<String, Object> message) {
+    private void publish(Map<String, Object> message) {
         PluginContext c = context;
         Object type = message.get("eventType");
         if (c == null || !(type instanceof String eventType)) {
@@ -136,7 +164,22 @@ final class ProcessPlugin implements StreamingPlugin {
         });
     }
 
+    /**
+     * Sends restored state to a child that asked for it ({@code "features": ["restore"]} in {@code ready}) and
+     * waits for its answer: called on the host's lifecycle thread, where waiting is allowed.
+     */
+    void sendRestoredState(Map<String, Object> restored) {
+        if (!childWantsRestore) {
+            return;
+        }
+        Map<String, Object> message = new HashMap<>();
+        message.put("type", "restore");
+        message.put("state", restored);
+        request(message).await().atMost(initializeTimeout);
+    }
+
     private void checkReady(Map<String, Object> ready) {
+        childWantsRestore = ready.get("features") instanceof List<?> features && features.contains("restore");
         Object version = ready.get("v");
         if (!(version instanceof Number n) || n.intValue() != Wire.VERSION) {
             connection.fault("speaks protocol version " + version + ", the host speaks " + Wire.VERSION);

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.loader.LoadedPlugin;
+import io.apexagent.plugin.Permission;
 import io.apexagent.plugin.PluginInitializationException;
 
 /**
@@ -65,8 +66,10 @@ public final class ProcessPlugins {
         Process process = launch(manifest, spec);
         ProcessPlugin[] plugin = new ProcessPlugin[1];
         ChildConnection connection = new ChildConnection(manifest.id(), process,
-                reason -> faults.accept(manifest, reason), message -> plugin[0].publish(message));
-        plugin[0] = new ProcessPlugin(manifest.id(), connection, config.initializeTimeout(), config.streamBuffer());
+                reason -> faults.accept(manifest, reason), message -> plugin[0].fromChild(message));
+        plugin[0] = manifest.permissions().contains(Permission.STATE_ACCESS.manifestName())
+                ? new StatefulProcessPlugin(manifest.id(), connection, config, manifest.stateSchemaVersion())
+                : new ProcessPlugin(manifest.id(), connection, config);
         connection.start(config.maxLineBytes(), config.heartbeatInterval(), config.heartbeatTimeout());
         LOG.infof("plugin %s %s: started child process %d (%s)", manifest.id(), manifest.version(), process.pid(),
                 isPython(manifest) ? "python" : "jvm");

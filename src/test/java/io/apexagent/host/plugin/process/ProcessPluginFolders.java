@@ -25,8 +25,16 @@ final class ProcessPluginFolders {
 
     /** A Java plugin {@code proc.<Class>} from {@code source}, run in a child JVM with {@code memory_mb}. */
     static Path java(Path dir, String id, String className, String source, int memoryMb) {
+        return java(dir, id, className, source, memoryMb, "");
+    }
+
+    /**
+     * As {@link #java(Path, String, String, String, int)}, with more manifest fields
+     * ({@code , "permissions": …}).
+     */
+    static Path java(Path dir, String id, String className, String source, int memoryMb, String manifestFields) {
         return write(dir, id, "src/" + className + ".java", "proc." + className, source,
-                ", \"limits\": { \"memory_mb\": " + memoryMb + " }");
+                ", \"limits\": { \"memory_mb\": " + memoryMb + " }" + manifestFields);
     }
 
     private static Path write(Path dir, String id, String module, String className, String code, String extra) {

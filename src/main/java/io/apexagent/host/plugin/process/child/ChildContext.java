@@ -1,33 +1,37 @@
 package io.apexagent.host.plugin.process.child;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.concurrent.Executor;
 
+import io.apexagent.plugin.ActionChunk;
+import io.apexagent.plugin.BasePlugin;
 import io.apexagent.plugin.Permission;
 import io.apexagent.plugin.PluginConfigurationException;
 import io.apexagent.plugin.PluginContext;
 import io.apexagent.plugin.PluginCredentials;
-import io.apexagent.plugin.PluginEvent;
 import io.apexagent.plugin.PluginEvents;
 import io.apexagent.plugin.PluginFiles;
 import io.apexagent.plugin.PluginInvoker;
 import io.apexagent.plugin.PluginLogger;
 import io.apexagent.plugin.PluginMetadata;
+import io.apexagent.plugin.PluginStateException;
 import io.apexagent.plugin.PluginStateStore;
+import io.apexagent.plugin.StatefulPlugin;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The {@link PluginContext} of a plugin in a child JVM, built from the {@code initialize} message. Logging
- * goes to stderr (the host forwards it), events travel as {@code publish} / {@code event} messages (the host
- * checks event_publish). Files, credentials, other plugins and stored state are not reachable through
- * protocol version 1: asking for them fails with a clear error. Thread-safe.
+ * goes to stderr (the host forwards it). Everything else is a call of the host's context services
+ * ({@code docs/process-protocol.md}): the host runs it through the plugin's host-side context, so its
+ * permissions, the operator's policy and the security events apply as for an in-process plugin. State:
+ * {@code state().save()} sends the plugin's {@code snapshotState()}; the host restores it with a
+ * {@code restore} message. Thread-safe.
  */
 final class ChildContext implements PluginContext {
 
@@ -36,15 +40,13 @@ final class ChildContext implements PluginContext {
     private final Map<String, String> config;
     private final Path dataDirectory;
     private final Set<Permission> permissions = EnumSet.noneOf(Permission.class);
-    private final Wire wire;
-    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-
-    private record Subscription(String type, Consumer<PluginEvent> handler) {
-    }
+    private final HostCalls host;
+    private final ChildEvents events;
+    private final ChildFiles files;
+    private final BasePlugin plugin;
 
     @SuppressWarnings("unchecked")
-    ChildContext(Map<String, Object> initialize, Wire wire) {
-        this.wire = wire;
+    ChildContext(Map<String, Object> initialize, Wire wire, Thread reader, Executor callPool, BasePlugin plugin) {
         this.metadata = Wire.convert(initialize.get("plugin"), PluginMetadata.class);
         this.nodeId = String.valueOf(initialize.get("nodeId"));
         this.config = (Map<String, String>) initialize.getOrDefault("config", Map.of());
@@ -52,16 +54,20 @@ final class ChildContext implements PluginContext {
         for (Object name : (List<Object>) initialize.getOrDefault("permissions", List.of())) {
             Permission.fromManifestName(String.valueOf(name)).ifPresent(permissions::add);
         }
+        this.plugin = plugin;
+        this.host = new HostCalls(metadata.id(), wire, reader, callPool);
+        this.events = new ChildEvents(wire, host, callPool);
+        this.files = new ChildFiles(host);
     }
 
-    /** Hands an event the host delivered to the matching subscribers. */
-    @SuppressWarnings("unchecked")
-    void deliver(Object event) {
-        Map<String, Object> m = (Map<String, Object>) event;
-        PluginEvent e = new PluginEvent(String.valueOf(m.get("id")), String.valueOf(m.get("type")),
-                String.valueOf(m.get("source")), Instant.parse(String.valueOf(m.get("time"))),
-                (Map<String, Object>) m.get("data"));
-        subscriptions.stream().filter(s -> s.type().equals(e.type())).forEach(s -> s.handler().accept(e));
+    /** Hands an {@code event} message to its subscriber. */
+    void deliver(Map<String, Object> message) {
+        events.deliver(message);
+    }
+
+    /** Completes the call a {@code reply} message answers. */
+    void onReply(Map<String, Object> message) {
+        host.onReply(message);
     }
 
     @Override
@@ -116,50 +122,46 @@ final class ChildContext implements PluginContext {
 
     @Override
     public PluginEvents events() {
-        return new PluginEvents() {
+        return events;
+    }
+
+    @Override
+    public PluginFiles files() {
+        return files;
+    }
+
+    @Override
+    public PluginInvoker plugins() {
+        return new PluginInvoker() {
             @Override
-            public Uni<Void> publish(String type, Map<String, Object> data) {
-                return Uni.createFrom().voidItem().invoke(() -> {
-                    try {
-                        wire.send(Map.of("type", "publish", "eventType", type, "data", Wire.plain(data),
-                                "time", Instant.now().toString()));
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException("the host is gone; event " + type + " not sent", e);
-                    }
-                });
+            public Uni<Object> invoke(String pluginId, String action, Map<String, Object> params) {
+                return host.call("plugins.invoke", Map.of("plugin", pluginId, "action", action,
+                        "params", Wire.plain(params == null ? Map.of() : params)));
             }
 
             @Override
-            public AutoCloseable subscribe(String type, Consumer<PluginEvent> handler) {
-                Subscription s = new Subscription(type, handler);
-                subscriptions.add(s);
-                return () -> subscriptions.remove(s);
+            public Multi<ActionChunk> stream(String pluginId, String action, Map<String, Object> params) {
+                return Multi.createFrom().failure(new PluginConfigurationException(metadata.id(), "plugin "
+                        + metadata.id() + ": streaming calls to other plugins are not offered out of process; "
+                        + "use invoke", null));
             }
         };
     }
 
     @Override
-    public PluginFiles files() {
-        throw unavailable("files (use the data directory " + dataDirectory + " directly)");
-    }
-
-    @Override
-    public PluginInvoker plugins() {
-        throw unavailable("calls to other plugins");
-    }
-
-    @Override
     public PluginCredentials credentials() {
-        throw unavailable("credentials");
+        return name -> host.call("credentials.get", Map.of("name", name))
+                .map(value -> Optional.ofNullable((String) value));
     }
 
     @Override
     public PluginStateStore state() {
-        throw unavailable("stored state");
-    }
-
-    private PluginConfigurationException unavailable(String what) {
-        return new PluginConfigurationException(metadata.id(), "plugin " + metadata.id() + ": " + what
-                + " cannot be reached from an out-of-process plugin with protocol version " + Wire.VERSION, null);
+        return () -> {
+            if (!(plugin instanceof StatefulPlugin stateful)) {
+                return Uni.createFrom().failure(new PluginStateException(metadata.id(), "plugin " + metadata.id()
+                        + ": its class does not implement StatefulPlugin, so it has no state to save", null));
+            }
+            return host.call("state.put", Map.of("state", Wire.plain(stateful.snapshotState()))).replaceWithVoid();
+        };
     }
 }

@@ -12,6 +12,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import io.apexagent.plugin.BasePlugin;
 import io.apexagent.plugin.PluginActionNotFoundException;
 import io.apexagent.plugin.PluginTransientException;
+import io.apexagent.plugin.StatefulPlugin;
 import io.apexagent.plugin.StreamingPlugin;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -27,7 +29,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 /**
  * Main class of a child JVM that runs one Java plugin out of process ({@code docs/process-protocol.md}).
  * Arguments: the plugin's class name and its class path. It reads requests from stdin on the main thread
- * (pings are answered there, so a busy plugin still heartbeats), runs calls on a thread pool, and writes
+ * (pings and the host's replies to context-service calls are handled there, so a busy plugin still heartbeats
+ * and a plugin waiting for a reply gets it), runs calls and event handlers on a thread pool, and writes
  * answers to stdout, which nothing else may use: {@code System.out} is pointed at stderr, the log. End of
  * stdin — the host closed it or died — ends the process, so a child never outlives its host.
  */
@@ -42,6 +45,8 @@ public final class ChildMain {
     private final Map<String, Cancellable> streams = new ConcurrentHashMap<>();
     private final String className;
     private final String classPath;
+    /** The thread that reads stdin: it must never wait for a reply, which only it can read. */
+    private final Thread reader = Thread.currentThread();
     private volatile BasePlugin plugin;
     private volatile ClassLoader pluginLoader;
     private volatile ChildContext context;
@@ -84,8 +89,12 @@ public final class ChildMain {
                     stream.cancel();
                 }
             }
-            case "event" -> context.deliver(message.get("event"));
-            case "shutdown" -> answer(id, plugin == null ? Uni.createFrom().voidItem() : plugin.shutdown());
+            case "reply" -> context.onReply(message);
+            case "event" -> context.deliver(message);
+            case "restore" -> calls.execute(() -> restore(id, message));
+            // on the pool: a plugin's shutdown may call the host and wait for the reply, which this thread reads
+            case "shutdown" -> calls.execute(() -> answer(id, plugin == null ? Uni.createFrom().voidItem()
+                    : plugin.shutdown()));
             default -> System.err.println("WARN unknown message type " + message.get("type") + ", ignored");
         }
     }
@@ -98,12 +107,26 @@ public final class ChildMain {
             Thread.currentThread().setContextClassLoader(loader);
             pluginLoader = loader;
             plugin = (BasePlugin) loader.loadClass(className).getConstructor().newInstance();
-            context = new ChildContext(message, wire);
+            context = new ChildContext(message, wire, reader, calls, plugin);
             plugin.initialize(context).subscribe().with(
                     ok -> send(Map.of("type", "ready", "id", id, "v", Wire.VERSION,
-                            "actions", plugin.getActions().stream().map(a -> a.name()).toList())),
+                            "actions", plugin.getActions().stream().map(a -> a.name()).toList(),
+                            "features", plugin instanceof StatefulPlugin ? List.of("restore") : List.of())),
                     failure -> fail(id, failure));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            fail(id, e);
+        }
+    }
+
+    /** Hands restored state to the plugin; the host waits for the answer before it sends any action. */
+    @SuppressWarnings("unchecked")
+    private void restore(String id, Map<String, Object> message) {
+        Map<String, Object> state = (Map<String, Object>) message.getOrDefault("state", Map.of());
+        Thread.currentThread().setContextClassLoader(pluginLoader);
+        try {
+            ((StatefulPlugin) plugin).restoreState(state);
+            send(Map.of("type", "result", "id", id));
+        } catch (RuntimeException | LinkageError e) {
             fail(id, e);
         }
     }

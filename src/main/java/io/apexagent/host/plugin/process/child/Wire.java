@@ -30,8 +30,26 @@ public final class Wire {
     }
 
     /** Writes one message as one line and flushes it. */
-    public synchronized void send(Map<String, ?> message) throws IOException {
-        out.write(JSON.writeValueAsBytes(message));
+    public void send(Map<String, ?> message) throws IOException {
+        write(bytes(message));
+    }
+
+    /**
+     * Writes one message as one line unless it is longer than {@code maxBytes}.
+     *
+     * @return false when the message was too long and nothing was written
+     */
+    public boolean sendAtMost(Map<String, ?> message, int maxBytes) throws IOException {
+        byte[] bytes = bytes(message);
+        if (bytes.length > maxBytes) {
+            return false;
+        }
+        write(bytes);
+        return true;
+    }
+
+    private synchronized void write(byte[] line) throws IOException {
+        out.write(line);
         out.write('\n');
         out.flush();
     }
@@ -57,6 +75,15 @@ public final class Wire {
     /** @return a value converted to plain JSON types (maps, lists, strings, numbers, booleans) */
     public static Object plain(Object value) {
         return JSON.convertValue(value, Object.class);
+    }
+
+    /** @return a value as JSON bytes */
+    public static byte[] bytes(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not convertible to JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** @return a value converted to a type, such as a record of the SDK */

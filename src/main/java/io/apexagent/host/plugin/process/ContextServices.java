@@ -1,0 +1,113 @@
+package io.apexagent.host.plugin.process;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Map;
+
+import io.apexagent.plugin.PluginContext;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The services a child reaches with {@code call} messages, each one a call of the plugin's host-side
+ * {@link PluginContext}: the context checks permissions, the operator's policy and paths, and reports
+ * refusals as security events, exactly as for an in-process plugin. Nothing here grants more. Calls may
+ * block (files): the caller runs them on a worker. Thread-safe.
+ */
+final class ContextServices {
+
+    /** One service: arguments of the call in, the reply's {@code data} out. */
+    @FunctionalInterface
+    interface Service {
+        Uni<Object> call(Map<String, Object> args) throws IOException;
+    }
+
+    private final PluginContext context;
+    private final ChildState state;
+    private final ChildSubscriptions subscriptions;
+
+    ContextServices(PluginContext context, ChildState state, ChildSubscriptions subscriptions) {
+        this.context = context;
+        this.state = state;
+        this.subscriptions = subscriptions;
+    }
+
+    /** @return the service of that name, or null */
+    Service named(String name) {
+        return switch (name) {
+            case "events.subscribe" -> a -> done(() -> subscriptions.subscribe(context, text(a, "subscription"),
+                    text(a, "eventType")));
+            case "events.unsubscribe" -> a -> item(subscriptions.unsubscribe(text(a, "subscription")));
+            case "state.get" -> a -> item(state.get(context, optionalText(a, "key")));
+            case "state.list" -> a -> item(state.keys(context));
+            case "state.put" -> a -> state.put(context, optionalText(a, "key"), value(a)).replaceWith((Object) null);
+            case "state.delete" -> a -> state.delete(context, text(a, "key")).replaceWith((Object) null);
+            case "credentials.get" -> a -> context.credentials().get(text(a, "name")).map(v -> v.orElse(null));
+            case "plugins.invoke" -> a -> context.plugins().invoke(text(a, "plugin"), text(a, "action"),
+                    object(a, "params"));
+            case "files.read" -> a -> item(Base64.getEncoder().encodeToString(context.files().read(text(a, "path"))));
+            case "files.write" -> a -> done(() -> context.files().write(text(a, "path"), base64(a)));
+            case "files.delete" -> a -> item(context.files().delete(text(a, "path")));
+            case "files.list" -> a -> item(context.files().list(optionalText(a, "path")));
+            default -> null;
+        };
+    }
+
+    private Object value(Map<String, Object> args) {
+        if (args.get("key") != null) {
+            return args.get("value");
+        }
+        if (args.get("state") == null) {
+            throw new IllegalArgumentException("state.put needs 'key' and 'value', or 'state' (the whole state)");
+        }
+        return object(args, "state");
+    }
+
+    private static byte[] base64(Map<String, Object> args) {
+        try {
+            return Base64.getDecoder().decode(text(args, "data"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("argument 'data' is not base64: " + e.getMessage(), e);
+        }
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private static Uni<Object> done(Step step) throws IOException {
+        step.run();
+        return Uni.createFrom().nullItem();
+    }
+
+    private static Uni<Object> item(Object value) {
+        return Uni.createFrom().item(value);
+    }
+
+    private static String text(Map<String, Object> args, String name) {
+        String value = optionalText(args, name);
+        if (value == null) {
+            throw new IllegalArgumentException("argument '" + name + "' is missing");
+        }
+        return value;
+    }
+
+    private static String optionalText(Map<String, Object> args, String name) {
+        Object value = args.get(name);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException("argument '" + name + "' must be a string");
+        }
+        return (String) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Map<String, Object> args, String name) {
+        Object value = args.get(name);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("argument '" + name + "' must be an object");
+        }
+        return (Map<String, Object>) value;
+    }
+}

@@ -1,0 +1,225 @@
+package io.apexagent.host.plugin.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.apexagent.host.plugin.process.child.Wire;
+import io.apexagent.plugin.Permission;
+import io.apexagent.plugin.PluginContext;
+import io.apexagent.plugin.PluginCredentials;
+import io.apexagent.plugin.PluginEvents;
+import io.apexagent.plugin.PluginFiles;
+import io.apexagent.plugin.PluginInvoker;
+import io.apexagent.plugin.PluginLogger;
+import io.apexagent.plugin.PluginMetadata;
+import io.apexagent.plugin.PluginStateStore;
+
+/** The bounds of a child's context calls: too many waiting ones are refused at once, oversized replies replaced. */
+class ChildServicesTest {
+
+    private final ByteArrayOutputStream childStdin = new ByteArrayOutputStream();
+    private final ExecutorService workers = Executors.newCachedThreadPool();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        workers.shutdownNow();
+    }
+
+    @Test
+    void callsBeyondTheLimitAreAnsweredBusyAtOnce() throws Exception {
+        ChildServices services = services(2, 1 << 20);
+        for (int i = 1; i <= 5; i++) {
+            services.call(Map.of("type", "call", "id", "c" + i, "service", "files.list",
+                    "args", Map.of("path", "slow")));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> replies().size() == 3);
+        assertThat(replies()).allSatisfy(r -> assertThat(errorType(r)).isEqualTo("busy"))
+                .extracting(r -> r.get("id")).containsExactlyInAnyOrder("c3", "c4", "c5");
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> replies().size() == 5);
+        assertThat(replies().subList(3, 5)).allSatisfy(r -> assertThat(r.get("data")).isEqualTo(List.of("a.txt")))
+                .extracting(r -> r.get("id")).containsExactlyInAnyOrder("c1", "c2");
+
+        services.call(Map.of("type", "call", "id", "c6", "service", "files.list", "args", Map.of()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> replies().size() == 6);
+        assertThat(replies().get(5)).containsEntry("id", "c6").containsEntry("data", List.of("a.txt"));
+    }
+
+    @Test
+    void aReplyOverTheLimitBecomesTooLarge() {
+        ChildServices services = services(4, 1000);
+        services.call(Map.of("type", "call", "id", "c1", "service", "files.read", "args", Map.of("path", "big")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> replies().size() == 1);
+        assertThat(errorType(replies().get(0))).isEqualTo("too_large");
+        assertThat(new String(childStdin.toByteArray(), StandardCharsets.UTF_8)).hasSizeLessThan(1000);
+    }
+
+    @Test
+    void unknownServicesAndMalformedArgumentsAreRefused() {
+        ChildServices services = services(4, 1 << 20);
+        services.call(Map.of("type", "call", "id", "c1", "service", "shell.exec", "args", Map.of()));
+        services.call(Map.of("type", "call", "id", "c2", "service", "files.read", "args", Map.of("path", 7)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> replies().size() == 2);
+        assertThat(replies()).extracting(ChildServicesTest::errorType)
+                .containsExactlyInAnyOrder("unknown_service", "bad_request");
+    }
+
+    private ChildServices services(int maxCalls, int maxReplyBytes) {
+        ChildConnection connection = new ChildConnection("svc", new FakeProcess(childStdin), reason -> { },
+                message -> { });
+        ChildServices services = new ChildServices("svc", connection, workers, maxCalls, maxReplyBytes);
+        services.bind(new ContextServices(new FilesOnlyContext(files()), new ChildState("svc", maxReplyBytes),
+                new ChildSubscriptions("svc", connection, maxReplyBytes)));
+        return services;
+    }
+
+    private List<Map<String, Object>> replies() {
+        String text = childStdin.toString(StandardCharsets.UTF_8);
+        return text.substring(0, text.lastIndexOf('\n') + 1).lines().map(Wire::parse).toList();
+    }
+
+    private static Object errorType(Map<String, Object> reply) {
+        return reply.get("error") instanceof Map<?, ?> error ? error.get("type") : null;
+    }
+
+    private PluginFiles files() {
+        return new PluginFiles() {
+            @Override
+            public byte[] read(String relativePath) {
+                return new byte[2000];
+            }
+
+            @Override
+            public void write(String relativePath, byte[] content) {
+            }
+
+            @Override
+            public boolean delete(String relativePath) {
+                return false;
+            }
+
+            @Override
+            public List<String> list(String relativeDirectory) {
+                if ("slow".equals(relativeDirectory)) {
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return List.of("a.txt");
+            }
+        };
+    }
+
+    /** A process whose stdin the test reads; nothing else of it is used. */
+    private static final class FakeProcess extends Process {
+        private final OutputStream stdin;
+
+        FakeProcess(OutputStream stdin) {
+            this.stdin = stdin;
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return stdin;
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public InputStream getErrorStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public int waitFor() {
+            return 0;
+        }
+
+        @Override
+        public int exitValue() {
+            return 0;
+        }
+
+        @Override
+        public void destroy() {
+        }
+    }
+
+    /** A context that offers files only. */
+    private record FilesOnlyContext(PluginFiles files) implements PluginContext {
+        @Override
+        public PluginMetadata metadata() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String nodeId() {
+            return "n1";
+        }
+
+        @Override
+        public PluginLogger logger() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Map<String, String> config() {
+            return Map.of();
+        }
+
+        @Override
+        public Path dataDirectory() {
+            return Path.of(".");
+        }
+
+        @Override
+        public Set<Permission> grantedPermissions() {
+            return Set.of(Permission.FILE_SYSTEM_READ);
+        }
+
+        @Override
+        public PluginEvents events() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PluginInvoker plugins() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PluginCredentials credentials() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PluginStateStore state() {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
