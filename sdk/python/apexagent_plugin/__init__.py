@@ -225,6 +225,23 @@ class Context:
                 raise FileNotFoundError(args["path"]) from e
             raise
 
+    # --- HTTP through the host (network_access, the operator's allowed hosts) ---------------------------
+
+    def http(self, method, uri, headers=None, body=None, timeout=None, max_body_bytes=0, follow_redirects=True):
+        """Sends an HTTP(S) request through the host and returns ``{"status", "headers", "body", "uri"}``
+        (``body`` as bytes, ``uri`` after redirects). The host checks network_access and the allowed hosts of
+        every hop before it connects; ``timeout`` is in seconds; a body over the limit raises ``ServiceError``
+        with ``error_type`` ``resource_limit``."""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        args = {"method": method, "uri": uri, "headers": headers or {}, "followRedirects": follow_redirects,
+                "body": base64.b64encode(body or b"").decode("ascii"), "maxBodyBytes": max_body_bytes}
+        if timeout is not None:
+            args["timeoutMs"] = int(timeout * 1000)
+        reply = self._host.call("http.send", args)
+        reply["body"] = base64.b64decode(reply.get("body") or "")
+        return reply
+
     # --- called by the server -------------------------------------------------------------------------
 
     def _deliver(self, message):

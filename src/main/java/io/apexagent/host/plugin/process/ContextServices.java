@@ -48,6 +48,7 @@ final class ContextServices {
             case "files.write" -> a -> done(() -> context.files().write(text(a, "path"), base64(a)));
             case "files.delete" -> a -> item(context.files().delete(text(a, "path")));
             case "files.list" -> a -> item(context.files().list(optionalText(a, "path")));
+            case "http.send" -> a -> HttpService.send(context, a);
             default -> null;
         };
     }

@@ -172,4 +172,40 @@ final class ContextTestPlugins {
                     except PluginSecurityError as e:
                         return {"outcome": type(e).__name__, "message": str(e)}
             """;
+
+    /** Fetches {@code params.url} with {@code context.http()} and reports the body, or the refusal. */
+    static final String JAVA_FETCHER = """
+            package proc;
+
+            import java.util.Map;
+            import io.apexagent.plugin.AbstractPlugin;
+            import io.apexagent.plugin.PluginHttp;
+            import io.apexagent.plugin.PluginSecurityException;
+            import io.smallrye.mutiny.Uni;
+
+            public class Fetcher extends AbstractPlugin {
+                @Override
+                public Uni<Object> executeAction(String action, Map<String, Object> params) {
+                    return context().http().send(PluginHttp.Request.of("POST", (String) params.get("url"))
+                                    .withBody("from the jvm"))
+                            .map(r -> (Object) Map.of("status", r.status(), "body", r.bodyAsString()))
+                            .onFailure(PluginSecurityException.class)
+                            .recoverWithItem(e -> Map.of("refused", e.getMessage()));
+                }
+            }
+            """;
+
+    /** Posts {@code params.text} to {@code params.url} through the host, or reports the refusal. */
+    static final String PY_FETCHER = """
+                @action("run")
+                def run(self, params):
+                    from apexagent_plugin import PluginSecurityError
+                    try:
+                        r = self.context.http("POST", params["url"], headers={"Authorization": "Bearer t"},
+                                              body=params["text"], timeout=10)
+                    except PluginSecurityError as e:
+                        return {"refused": str(e)}
+                    return {"status": r["status"], "body": r["body"].decode(), "uri": r["uri"],
+                            "seen": r["headers"].get("x-seen-authorization") or r["headers"].get("X-Seen-Authorization")}
+            """;
 }

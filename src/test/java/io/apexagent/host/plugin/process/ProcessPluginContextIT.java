@@ -1,9 +1,11 @@
 package io.apexagent.host.plugin.process;
 
+import static io.apexagent.host.plugin.process.ContextTestPlugins.JAVA_FETCHER;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.JAVA_FILES;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.JAVA_HOG;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.JAVA_STATEFUL;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.JAVA_SUBSCRIBER;
+import static io.apexagent.host.plugin.process.ContextTestPlugins.PY_FETCHER;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.PY_REFUSED;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.PY_SUBSCRIBER;
 import static io.restassured.RestAssured.given;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import io.apexagent.host.messaging.events.EventForwarder;
 import io.apexagent.host.state.StateCipher;
 import io.apexagent.host.testing.CapturedLogs;
+import io.apexagent.host.testing.TestHttpServer;
 import io.apexagent.host.testing.TestInfrastructure;
 import io.apexagent.host.testing.TestPluginDirectory;
 import io.apexagent.host.testing.TopicScan;
@@ -215,6 +218,35 @@ class ProcessPluginContextIT {
                         + "subscribe to event ctx.note: permission event_subscribe is not granted"));
         assertThat(Files.readString(DATA.resolve("ctx-java-files/j/hello.txt"))).isEqualTo("hi from the jvm");
         assertThat(DATA.resolve("j-escaped.txt")).doesNotExist();
+    }
+
+    @Test
+    void httpGoesThroughTheHostsChecks() {
+        try (TestHttpServer server = TestHttpServer.start()) {
+            ProcessPluginFolders.python(DIR, "ctx-http", PY_FETCHER, permissions("network_access"));
+            ProcessPluginFolders.python(DIR, "ctx-http-denied", PY_FETCHER);
+            ProcessPluginFolders.java(DIR, "ctx-java-http", "Fetcher", JAVA_FETCHER, 96, permissions("network_access"));
+            ProcessPluginFolders.java(DIR, "ctx-java-http-denied", "Fetcher", JAVA_FETCHER, 96);
+            rescan();
+            List.of("ctx-http", "ctx-http-denied", "ctx-java-http", "ctx-java-http-denied")
+                    .forEach(id -> awaitState(id, "ACTIVE"));
+
+            run("ctx-http", Map.of("url", server.url() + "/echo", "text", "from python")).statusCode(200)
+                    .body("result.status", equalTo(200))
+                    .body("result.body", equalTo("from python"))
+                    .body("result.uri", equalTo(server.url() + "/echo"))
+                    .body("result.seen", equalTo(List.of("Bearer t")));
+            run("ctx-java-http", Map.of("url", server.url() + "/echo")).statusCode(200)
+                    .body("result.status", equalTo(200))
+                    .body("result.body", equalTo("from the jvm"));
+            assertThat(server.requests()).containsExactly("POST /echo", "POST /echo");
+
+            run("ctx-http-denied", Map.of("url", server.url() + "/echo", "text", "x")).statusCode(200)
+                    .body("result.refused", containsString("permission network_access is not granted"));
+            run("ctx-java-http-denied", Map.of("url", server.url() + "/echo")).statusCode(200)
+                    .body("result.refused", containsString("permission network_access is not granted"));
+            assertThat(server.requests()).as("nothing sent for the refused plugins").hasSize(2);
+        }
     }
 
     @Test

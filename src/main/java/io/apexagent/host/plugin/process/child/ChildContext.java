@@ -16,6 +16,7 @@ import io.apexagent.plugin.PluginContext;
 import io.apexagent.plugin.PluginCredentials;
 import io.apexagent.plugin.PluginEvents;
 import io.apexagent.plugin.PluginFiles;
+import io.apexagent.plugin.PluginHttp;
 import io.apexagent.plugin.PluginInvoker;
 import io.apexagent.plugin.PluginLogger;
 import io.apexagent.plugin.PluginMetadata;
@@ -43,6 +44,7 @@ final class ChildContext implements PluginContext {
     private final HostCalls host;
     private final ChildEvents events;
     private final ChildFiles files;
+    private final ChildHttp http;
     private final BasePlugin plugin;
 
     @SuppressWarnings("unchecked")
@@ -58,6 +60,7 @@ final class ChildContext implements PluginContext {
         this.host = new HostCalls(metadata.id(), wire, reader, callPool);
         this.events = new ChildEvents(wire, host, callPool);
         this.files = new ChildFiles(host);
+        this.http = new ChildHttp(metadata.id(), host);
     }
 
     /** Hands an {@code event} message to its subscriber. */
@@ -128,6 +131,11 @@ final class ChildContext implements PluginContext {
     @Override
     public PluginFiles files() {
         return files;
+    }
+
+    @Override
+    public PluginHttp http() {
+        return http;
     }
 
     @Override
