@@ -2,7 +2,6 @@ package io.apexagent.host.security;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
@@ -37,13 +36,6 @@ public class HostPluginCodeVerifier implements PluginCodeVerifier {
     @Override
     public void verifyFolder(PluginManifest manifest) {
         signatures.verify(manifest);
-        if (manifest.mainModule().toLowerCase(Locale.ROOT).endsWith(".py") && hostsNarrowed(manifest)) {
-            // Python code is not scanned: nothing would keep its own connections to the allowed hosts.
-            throw new PluginSecurityException(manifest.id(), "plugin " + manifest.id() + " is refused: it is "
-                    + "Python with network_access, and the operator limits it to some hosts (apex.security.policy.\""
-                    + manifest.id() + "\".allowed-hosts), which the host can enforce only on context.http() of "
-                    + "plugins whose code it scans; deny it network_access or drop the host list", null);
-        }
     }
 
     @Override

@@ -41,6 +41,7 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         // Network tests: two plugins limited to one host (its HTTP client, and code opening sockets itself).
         config.put("apex.security.policy.\"net-narrow\".allowed-hosts", "127.0.0.1");
         config.put("apex.security.policy.\"net-direct\".allowed-hosts", "127.0.0.1");
+        config.put("apex.security.policy.\"ctx-http-narrow\".allowed-hosts", "127.0.0.1");
         return config;
     }
 

@@ -12,7 +12,9 @@ import org.jboss.logging.Logger;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.process.child.ChildMain;
+import io.apexagent.host.security.PluginGrants;
 import io.apexagent.plugin.Permission;
+import io.apexagent.plugin.PluginSecurityException;
 
 /**
  * The command line and environment of a plugin's child process, with its OS limits.
@@ -24,7 +26,10 @@ import io.apexagent.plugin.Permission;
  * child gets RLIMIT_AS = {@code memory_mb}, set by its bootstrap with {@code resource.setrlimit}.
  * CPU: RLIMIT_CPU ({@code apex.plugins.process.cpu-seconds}, off by default) through {@code prlimit} for a
  * JVM and the bootstrap for Python. Network: without {@code network_access} the child runs in an empty
- * network namespace ({@code unshare -rn}) where the OS allows it, else with a logged warning.
+ * network namespace ({@code unshare -rn}) where the OS allows it, else with a logged warning. With
+ * {@code network_access} but hosts limited by the operator ({@code allowed-hosts}), it runs there too, whatever
+ * {@code isolate-network} says: its only network is then {@code context.http()}, which the host checks against
+ * those hosts; where no namespace can be had, such a plugin is refused.
  */
 final class ChildCommand {
 
@@ -73,11 +78,17 @@ final class ChildCommand {
     private static List<String> prefix(PluginManifest manifest, ApexConfig.Process config) {
         List<String> command = new ArrayList<>();
         boolean network = manifest.permissions().contains(Permission.NETWORK_ACCESS.manifestName());
-        if (network || !config.isolateNetwork()) {
+        boolean hostsNarrowed = network && PluginGrants.policyOf(manifest.id()).allowedHosts().restricted();
+        if (network && !hostsNarrowed || !network && !config.isolateNetwork()) {
             return command;
         }
-        if (unshareWorks()) {
+        if (unshareWorks() && (config.isolateNetwork() || hostsNarrowed)) {
             command.addAll(List.of("unshare", "-rn"));
+        } else if (hostsNarrowed) {
+            throw new PluginSecurityException(manifest.id(), "plugin " + manifest.id() + " is refused: the operator "
+                    + "limits its network to some hosts (apex.security.policy.\"" + manifest.id() + "\".allowed-hosts), "
+                    + "and its process cannot be kept off the network here to leave it only context.http() "
+                    + "('unshare -rn' is not available)", null);
         } else {
             LOG.warnf("plugin %s lacks network_access but runs with the host's network: 'unshare -rn' is not "
                     + "available here (user namespaces disabled or not Linux)", manifest.id());

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.apexagent.host.bench.ProcessRoundTripBenchmark;
 import io.apexagent.host.plugin.discovery.PluginManifest;
+import io.apexagent.host.security.OperatorPolicy;
+import io.apexagent.host.security.PluginGrants;
+import io.apexagent.host.testing.ApexConfigs;
 import io.apexagent.host.testing.TestManifests;
 
 class ChildCommandTest {
@@ -32,6 +36,25 @@ class ChildCommandTest {
                 Path.of("/sdk"), ProcessRoundTripBenchmark.defaults());
         assertThat(spec.command()).startsWith("unshare", "-rn", "python3", "-u", "-m", "apexagent_plugin");
         assertThat(spec.environment()).containsEntry("APEX_LIMIT_AS_MB", "1024").containsEntry("PYTHONPATH", "/sdk");
+    }
+
+    @Test
+    void childWithNetworkAccessLimitedToSomeHostsRunsWithoutNetworkOfItsOwn() {
+        PluginManifest networked = manifest("\"permissions\":[\"network_access\"]");
+        Path main = Path.of("/plugins/x/main.py");
+        assertThat(ChildCommand.python(networked, main, Path.of("/sdk"), ProcessRoundTripBenchmark.defaults())
+                .command()).startsWith("python3");
+        try {
+            PluginGrants.usePolicy(OperatorPolicy.of(ApexConfigs.of(Map.of(
+                    "apex.security.policy.\"x\".allowed-hosts", "api.example.com")).security().policy()));
+            // its only network is context.http(), which the host checks against the allowed hosts
+            assertThat(ChildCommand.python(networked, main, Path.of("/sdk"), ProcessRoundTripBenchmark.defaults())
+                    .command()).startsWith("unshare", "-rn", "python3");
+            assertThat(ChildCommand.java(networked, List.of(Path.of("/plugins/x/classes")),
+                    ProcessRoundTripBenchmark.defaults()).command()).startsWith("unshare", "-rn");
+        } finally {
+            PluginGrants.usePolicy(OperatorPolicy.NONE);
+        }
     }
 
     private static PluginManifest manifest(String extra) {

@@ -208,4 +208,25 @@ final class ContextTestPlugins {
                     return {"status": r["status"], "body": r["body"].decode(), "uri": r["uri"],
                             "seen": r["headers"].get("x-seen-authorization") or r["headers"].get("X-Seen-Authorization")}
             """;
+
+    /** Reaches {@code params.url} through the host, the same URL by another name, and the server directly. */
+    static final String PY_NARROWED = """
+                @action("run")
+                def run(self, params):
+                    import socket
+                    from apexagent_plugin import PluginSecurityError
+                    fetched = self.context.http("GET", params["url"])
+                    try:
+                        self.context.http("GET", params["url"].replace("127.0.0.1", "localhost"))
+                        other = "fetched"
+                    except PluginSecurityError as e:
+                        other = str(e)
+                    try:
+                        socket.create_connection(("127.0.0.1", params["port"]), timeout=5).close()
+                        direct = "connected"
+                    except OSError as e:
+                        direct = type(e).__name__
+                    return {"status": fetched["status"], "body": fetched["body"].decode(), "other": other,
+                            "direct": direct}
+            """;
 }

@@ -6,6 +6,7 @@ import static io.apexagent.host.plugin.process.ContextTestPlugins.JAVA_HOG;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.JAVA_STATEFUL;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.JAVA_SUBSCRIBER;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.PY_FETCHER;
+import static io.apexagent.host.plugin.process.ContextTestPlugins.PY_NARROWED;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.PY_REFUSED;
 import static io.apexagent.host.plugin.process.ContextTestPlugins.PY_SUBSCRIBER;
 import static io.restassured.RestAssured.given;
@@ -246,6 +247,23 @@ class ProcessPluginContextIT {
             run("ctx-java-http-denied", Map.of("url", server.url() + "/echo")).statusCode(200)
                     .body("result.refused", containsString("permission network_access is not granted"));
             assertThat(server.requests()).as("nothing sent for the refused plugins").hasSize(2);
+        }
+    }
+
+    @Test
+    void childLimitedToSomeHostsHasOnlyTheHostsHttp() {
+        try (TestHttpServer server = TestHttpServer.start()) {
+            // the suite's operator policy allows ctx-http-narrow only 127.0.0.1
+            ProcessPluginFolders.python(DIR, "ctx-http-narrow", PY_NARROWED, permissions("network_access"));
+            rescanAndAwait("ctx-http-narrow");
+            given().get("/plugins/ctx-http-narrow").then().body("policy.allowedHosts", equalTo(List.of("127.0.0.1")));
+
+            run("ctx-http-narrow", Map.of("url", server.url() + "/hello", "port", server.port())).statusCode(200)
+                    .body("result.status", equalTo(200))
+                    .body("result.body", equalTo("hello from the test server"))
+                    .body("result.other", containsString("may not connect to host localhost:" + server.port()))
+                    .body("result.direct", not(equalTo("connected")));
+            assertThat(server.requests()).containsExactly("GET /hello");
         }
     }
 
