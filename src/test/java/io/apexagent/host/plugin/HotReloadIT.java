@@ -57,7 +57,8 @@ class HotReloadIT {
         for (int c = 0; c < CALLERS; c++) {
             loops.add(CompletableFuture.runAsync(() -> {
                 int afterReload = 0;
-                while (afterReload < 5 && System.nanoTime() < deadline) {
+                // keep calling until the reload is over for this caller and the run has its CALLS
+                while ((afterReload < 5 || responses.size() < CALLS) && System.nanoTime() < deadline) {
                     boolean reloadWasOver = reloaded.get();
                     try {
                         responses.add(http.send(HttpRequest.newBuilder(actionUrl.toURI())
