@@ -49,7 +49,8 @@ final class PluginFactory {
     ManagedPlugin create(PluginManifest manifest, PluginLifecycle lifecycle) {
         int threads = manifest.limits().maxConcurrency() > 0 ? manifest.limits().maxConcurrency()
                 : config.plugins().defaultMaxConcurrency();
-        PluginWorkers workers = new PluginWorkers(manifest.id(), manifest.version(), threads, config.plugins().queueSize());
+        PluginWorkers workers = new PluginWorkers(manifest.id(), manifest.version(), threads, config.plugins().queueSize(),
+                java.time.Duration.ofNanos(config.plugins().workerSpinMicros() * 1_000L));
         return new ManagedPlugin(manifest, lifecycle, workers);
     }
 

@@ -327,7 +327,8 @@ public class PluginManager {
         @Override
         public Uni<Object> invoke(String callerId, String pluginId, String action, Map<String, Object> params) {
             requireDeclared(callerId, pluginId);
-            return execute(pluginId, action, params).map(ActionResult::result);
+            // The caller's code continues on a host thread, never on the callee's workers.
+            return execute(pluginId, action, params).map(ActionResult::result).emitOn(dispatcher.hostExecutor());
         }
 
         @Override

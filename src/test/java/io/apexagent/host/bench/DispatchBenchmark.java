@@ -41,9 +41,11 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Round trip of a no-op action, caller to result: a direct call of the plugin's method against the host's
- * dispatch ({@link ActionDispatcher#execute} on a loaded plugin with its own workers), with and without
- * budgets, and the two thread hops alone (caller → plugin worker → host executor) that every dispatch makes.
- * Run with {@code deploy/local/bench-dispatch.sh}; not part of the test suite.
+ * dispatch ({@link ActionDispatcher#execute} on a loaded plugin with its own workers) as configured by default,
+ * with and without budgets; the dispatch with idle workers that spin before they park; the dispatch with every
+ * result handed to a host thread (as before results continued on the worker); and the two thread hops alone
+ * (caller → plugin worker → host executor) that such a dispatch makes. Every row ends when the result is
+ * available to the calling thread. Run with {@code deploy/local/bench-dispatch.sh}; not part of the test suite.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,9 +58,16 @@ public class DispatchBenchmark {
     static final Map<String, Object> PARAMS = Map.of();
 
     private Path dir;
+    /** Idle workers park at once or spin first, as {@code apex.plugins.worker-spin-micros} says by default. */
+    static final Duration DEFAULT_SPIN =
+            Duration.ofNanos(ApexConfigs.of(Map.of()).plugins().workerSpinMicros() * 1_000L);
+    static final Duration SPIN = Duration.ofNanos(50_000);
+
     private ManagedPlugin plain;
     private ManagedPlugin budgeted;
+    private ManagedPlugin spinning;
     private ActionDispatcher dispatcher;
+    private ActionDispatcher viaHostThread;
     private CallLimits limits;
     private Executor hostExecutor;
 
@@ -66,20 +75,23 @@ public class DispatchBenchmark {
     public void load() throws IOException {
         dir = Files.createTempDirectory("dispatch-bench");
         PluginLoader loader = new PluginLoader(new JavaSourceCompiler(dir.resolve("cache")));
-        plain = managed(loader, "bench-noop", Map.of());
-        budgeted = managed(loader, "bench-budgeted", Map.of("cpu_ms", 60_000, "alloc_mb", 4096));
+        plain = managed(loader, "bench-noop", Map.of(), DEFAULT_SPIN);
+        budgeted = managed(loader, "bench-budgeted", Map.of("cpu_ms", 60_000, "alloc_mb", 4096), DEFAULT_SPIN);
+        spinning = managed(loader, "bench-spinning", Map.of(), SPIN);
         limits = new CallLimits(ApexConfigs.of(Map.of()).plugins(), (plugin, reason) -> {
             throw new IllegalStateException("a no-op must never open " + plugin.id() + "'s breaker: " + reason);
         });
         hostExecutor = Infrastructure.getDefaultWorkerPool();
         dispatcher = new ActionDispatcher(new ObjectMapper(), Duration.ofSeconds(30),
                 Infrastructure.getDefaultWorkerPool(), limits);
+        viaHostThread = new ActionDispatcher(new ObjectMapper(), Duration.ofSeconds(30),
+                Infrastructure.getDefaultWorkerPool(), limits, false);
     }
 
     @TearDown(Level.Trial)
     public void close() {
         limits.close();
-        for (ManagedPlugin p : List.of(plain, budgeted)) {
+        for (ManagedPlugin p : List.of(plain, budgeted, spinning)) {
             p.workers().close();
             p.loaded().close();
         }
@@ -91,33 +103,45 @@ public class DispatchBenchmark {
         return plain.instance().executeAction("noop", PARAMS).await().indefinitely();
     }
 
-    /** The host's dispatch: schema checks, plugin workers, class loader swap, time limit, host executor. */
+    /** The host's dispatch as configured by default: checks, plugin workers, class loader swap, time limit. */
     @Benchmark
     public Object dispatch() {
-        return dispatch(plain);
+        return dispatch(dispatcher, plain);
     }
 
     /** The same with CPU and allocation budgets: each call is metered and watched. */
     @Benchmark
     public Object dispatchWithBudgets() {
-        return dispatch(budgeted);
+        return dispatch(dispatcher, budgeted);
     }
 
-    /** Only the two hops every dispatch makes: onto the plugin's worker and back onto a host thread. */
+    /** The dispatch with idle workers that spin for 50 µs before they park ({@code worker-spin-micros=50}). */
+    @Benchmark
+    public Object dispatchSpinningWorkers() {
+        return dispatch(dispatcher, spinning);
+    }
+
+    /** The dispatch with every result handed to a host thread, as before results continued on the worker. */
+    @Benchmark
+    public Object dispatchViaHostThread() {
+        return dispatch(viaHostThread, plain);
+    }
+
+    /** Only the two hops of {@link #dispatchViaHostThread()}: onto the plugin's worker and back onto a host thread. */
     @Benchmark
     public Object hopsOnly() {
         return Uni.createFrom().item(PARAMS).runSubscriptionOn(plain.workers()).emitOn(hostExecutor)
                 .await().indefinitely();
     }
 
-    private Object dispatch(ManagedPlugin plugin) {
+    private static Object dispatch(ActionDispatcher through, ManagedPlugin plugin) {
         if (!plugin.calls().tryEnter()) {
             throw new IllegalStateException(plugin + " refused a call");
         }
-        return dispatcher.execute(plugin, "noop", PARAMS).await().indefinitely();
+        return through.execute(plugin, "noop", PARAMS).await().indefinitely();
     }
 
-    private ManagedPlugin managed(PluginLoader loader, String id, Map<String, Object> limits) {
+    private ManagedPlugin managed(PluginLoader loader, String id, Map<String, Object> limits, Duration spin) {
         String pkg = id.replace('-', '.');
         PluginManifest manifest = TestPlugins.plugin(id).action("noop").manifestField("limits", limits)
                 .javaSource(pkg + ".NoopPlugin", """
@@ -137,7 +161,7 @@ public class DispatchBenchmark {
         loaded.plugin().initialize(StubContext.of(manifest)).await().atMost(Duration.ofSeconds(10));
         ManagedPlugin plugin = new ManagedPlugin(manifest,
                 new PluginLifecycle(id, manifest.version(), "bench", event -> { }, Clock.systemUTC()),
-                new PluginWorkers(id, manifest.version(), 8, 256));
+                new PluginWorkers(id, manifest.version(), 8, 256, spin));
         plugin.loaded(loaded);
         return plugin;
     }

@@ -36,10 +36,13 @@ public final class ActionDispatcher {
                 return t;
             });
 
+    private static final ClassLoader HOST_LOADER = ActionDispatcher.class.getClassLoader();
+
     private final ObjectMapper json;
     private final Duration defaultTimeout;
     private final Executor hostExecutor;
     private final CallLimits limits;
+    private final boolean resultsOnWorker;
 
     /**
      * @param hostExecutor where results continue after the plugin emitted them: plugin signals may arrive
@@ -48,10 +51,29 @@ public final class ActionDispatcher {
      * @param limits       budgets, transient retries and circuit breakers
      */
     public ActionDispatcher(ObjectMapper json, Duration defaultTimeout, Executor hostExecutor, CallLimits limits) {
+        this(json, defaultTimeout, hostExecutor, limits, true);
+    }
+
+    /**
+     * @param resultsOnWorker whether the result of a non-streaming call may continue on the plugin worker that
+     *                        produced it, once the plugin's code returned (see {@link #execute}); false always
+     *                        hands it to {@code hostExecutor}
+     */
+    public ActionDispatcher(ObjectMapper json, Duration defaultTimeout, Executor hostExecutor, CallLimits limits,
+            boolean resultsOnWorker) {
         this.json = json;
         this.defaultTimeout = defaultTimeout;
-        this.hostExecutor = new HostLoaderExecutor(hostExecutor, ActionDispatcher.class.getClassLoader());
+        this.hostExecutor = new HostLoaderExecutor(hostExecutor, HOST_LOADER);
         this.limits = limits;
+        this.resultsOnWorker = resultsOnWorker;
+    }
+
+    /**
+     * @return the host threads results are handed to (host context class loader); for callers that must not
+     *         continue on a plugin's worker, e.g. another plugin's code
+     */
+    public Executor hostExecutor() {
+        return hostExecutor;
     }
 
     /** Validates a call before it is admitted: the action exists, streams if asked to, and params match. */
@@ -62,6 +84,9 @@ public final class ActionDispatcher {
         if (streaming && !declared.streamingSupported()) {
             throw new PluginActionNotFoundException(plugin.id(), "action " + plugin.id() + "." + action
                     + " does not stream (streaming_supported is false); call it without /stream", null);
+        }
+        if (!plugin.schemas().checksParameters(action)) {
+            return declared;
         }
         List<String> problems = plugin.schemas().checkParameters(action, json.valueToTree(params));
         if (!problems.isEmpty()) {
@@ -74,18 +99,38 @@ public final class ActionDispatcher {
     /**
      * Runs a non-streaming action; a streaming-only action is collected into a list of chunk data. Transient
      * failures are retried; the budgets cover all attempts together.
+     *
+     * <p>The result is delivered with the host's context class loader, either on a host thread or (when the
+     * plugin answered on its worker) on that worker after the plugin's code returned. Subscribers must not block
+     * and should hand longer work on: REST resumes on its own event loop, the Kafka path sends on the
+     * producer's thread. Code of another plugin must not continue there: see {@link #hostExecutor()}.
      */
     public Uni<Object> execute(ManagedPlugin plugin, String action, Map<String, Object> params) {
         CallMeter meter = limits.meter(plugin, action);
         Uni<Object> call = PluginCalls.uni(plugin.loaded(), p -> nonNull(plugin, p.executeAction(action, params)))
                 .runSubscriptionOn(meter);
-        return meter.guard(limits.retryTransient(call))
-                .emitOn(hostExecutor)
-                .ifNoItem().after(timeoutOf(plugin)).failWith(() -> timeout(plugin, action))
+        return startedAtOnce(meter.guard(limits.retryTransient(call)))
+                .ifNoItem().after(timeoutOf(plugin)).on(limits.timeouts()).failWith(() -> timeout(plugin, action))
+                .emitOn(new ResultHandOff(meter, hostExecutor, HOST_LOADER, resultsOnWorker))
                 .invoke(result -> checkResult(plugin, action, result))
-                .onFailure().transform(e -> translate(plugin, action, e))
-                .onFailure().invoke(e -> limits.failed(plugin, meter, e))
+                .onFailure().transform(e -> counted(plugin, meter, translate(plugin, action, e)))
                 .onTermination().invoke(() -> ended(plugin, meter));
+    }
+
+    /**
+     * Signals the subscription downstream at once, so that the time limit starts with the call: a call
+     * subscribed on the plugin's workers signals it only once the plugin's code has returned its {@code Uni},
+     * which a plugin that blocks there never does.
+     */
+    private static <T> Uni<T> startedAtOnce(Uni<T> call) {
+        return Uni.createFrom().voidItem()
+                .chain(() -> call);
+    }
+
+    /** Counts a failed call towards its plugin's breaker (one operator where a translation and a count took two). */
+    private Throwable counted(ManagedPlugin plugin, CallMeter meter, Throwable failure) {
+        limits.failed(plugin, meter, failure);
+        return failure;
     }
 
     /** Streams a streaming action's chunks with backpressure; the budgets cover the whole stream. */
@@ -123,6 +168,9 @@ public final class ActionDispatcher {
 
     /** For a streaming action, returns_schema describes each chunk's data. */
     private void checkChunk(ManagedPlugin plugin, String action, ActionChunk chunk) {
+        if (!plugin.schemas().checksResult(action)) {
+            return;
+        }
         List<String> problems = plugin.schemas().checkResult(action, json.valueToTree(chunk.data()));
         if (!problems.isEmpty()) {
             throw new PluginExecutionException(plugin.id(), "a chunk of " + plugin.id() + "." + action
@@ -131,6 +179,9 @@ public final class ActionDispatcher {
     }
 
     private void checkResult(ManagedPlugin plugin, String action, Object result) {
+        if (!plugin.schemas().checksResult(action)) {
+            return;
+        }
         boolean streaming = plugin.manifest().action(action).map(PluginManifest.Action::streamingSupported).orElse(false);
         if (streaming && result instanceof List<?> chunks) {
             chunks.forEach(data -> checkChunk(plugin, action, ActionChunk.of(data)));

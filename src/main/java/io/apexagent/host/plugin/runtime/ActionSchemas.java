@@ -37,6 +37,16 @@ public final class ActionSchemas {
         }
     }
 
+    /** @return whether the action has a parameters_schema (without one, parameters need no JSON tree) */
+    public boolean checksParameters(String action) {
+        return parameters.containsKey(action);
+    }
+
+    /** @return whether the action has a returns_schema (without one, results need no JSON tree) */
+    public boolean checksResult(String action) {
+        return returns.containsKey(action);
+    }
+
     /** @return problems of {@code params} against the action's parameters_schema, empty when valid */
     public List<String> checkParameters(String action, JsonNode params) {
         return check(parameters.get(action), params);

@@ -1,5 +1,7 @@
 package io.apexagent.host.plugin.runtime;
 
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiConsumer;
 
 import io.apexagent.host.config.ApexConfig;
@@ -34,20 +36,38 @@ public final class CallLimits implements AutoCloseable {
         return CallBudget.of(plugin.manifest(), config.limits());
     }
 
+    /** @return the timer for calls' time limits (see {@link ResourceWatchdog#timeouts()}) */
+    ScheduledExecutorService timeouts() {
+        return watchdog.timeouts();
+    }
+
     /** @return a new meter for one call */
     CallMeter meter(ManagedPlugin plugin, String action) {
         return new CallMeter(plugin.workers(), budgetOf(plugin), plugin.id(), action, watchdog);
     }
 
-    /** Retries transient failures of a non-streaming call with exponential backoff. */
+    /**
+     * Retries transient failures of a non-streaming call with exponential backoff. Mutiny's retry with backoff
+     * builds a stream pipeline at every subscription; it is only built after a first transient failure, so a
+     * call that succeeds pays for one operator.
+     */
     <T> Uni<T> retryTransient(Uni<T> call) {
         ApexConfig.TransientRetry retry = config.transientRetry();
         if (retry.attempts() <= 1) {
             return call;
         }
-        return call.onFailure(PluginTransientException.class).retry()
-                .withBackOff(retry.backoff(), retry.maxBackoff())
-                .atMost(retry.attempts() - 1L);
+        return call.onFailure(PluginTransientException.class).recoverWithUni(first -> retried(call, retry));
+    }
+
+    /** The second and later attempts: the first backoff, then Mutiny's retry doubling from there. */
+    private static <T> Uni<T> retried(Uni<T> call, ApexConfig.TransientRetry retry) {
+        Duration next = retry.backoff().multipliedBy(2);
+        Uni<T> rest = retry.attempts() == 2 ? call : call.onFailure(PluginTransientException.class).retry()
+                .withBackOff(next.compareTo(retry.maxBackoff()) < 0 ? next : retry.maxBackoff(), retry.maxBackoff())
+                .atMost(retry.attempts() - 2L);
+        return Uni.createFrom().voidItem()
+                .onItem().delayIt().by(retry.backoff())
+                .chain(() -> rest);
     }
 
     /**

@@ -22,7 +22,7 @@ public final class CallMeter implements Executor {
     private final PluginWorkers workers;
     private final CallBudget budget;
     private final String pluginId;
-    private final String call;
+    private final String action;
     private final ResourceWatchdog watchdog;
     private final CompletableFuture<Void> breach = new CompletableFuture<>();
     private final List<Segment> running = new ArrayList<>(1);
@@ -35,14 +35,37 @@ public final class CallMeter implements Executor {
     private int replacements;
 
     /** Plugin code running on one worker for this call; the readings are taken when it starts. */
-    private record Segment(Thread thread, long cpuAtStart, long allocAtStart) {
+    private static final class Segment {
+        private final Thread thread;
+        private final long cpuAtStart;
+        private final long allocAtStart;
+        /** Host work to run on this worker once the plugin's code returned; used only by {@link #thread}. */
+        private Runnable then;
+
+        Segment(Thread thread, long cpuAtStart, long allocAtStart) {
+            this.thread = thread;
+            this.cpuAtStart = cpuAtStart;
+            this.allocAtStart = allocAtStart;
+        }
+
+        Thread thread() {
+            return thread;
+        }
+
+        long cpuAtStart() {
+            return cpuAtStart;
+        }
+
+        long allocAtStart() {
+            return allocAtStart;
+        }
     }
 
     CallMeter(PluginWorkers workers, CallBudget budget, String pluginId, String action, ResourceWatchdog watchdog) {
         this.workers = workers;
         this.budget = budget;
         this.pluginId = pluginId;
-        this.call = pluginId + "." + action;
+        this.action = action;
         this.watchdog = watchdog;
     }
 
@@ -160,8 +183,27 @@ public final class CallMeter implements Executor {
 
     private PluginResourceLimitException breachOf(String what, String key, long limit, long measured, String unit) {
         return new PluginResourceLimitException(pluginId, key, limit, measured,
-                "action " + call + " exceeded its " + what + ": " + measured + " " + unit + ", limit " + limit
-                        + " (" + key + "); the call was stopped and its worker interrupted");
+                "action " + pluginId + "." + action + " exceeded its " + what + ": " + measured + " " + unit
+                        + ", limit " + limit + " (" + key + "); the call was stopped and its worker interrupted");
+    }
+
+    /**
+     * Runs {@code hostWork} on the calling worker right after the segment it is in has ended: after the
+     * plugin's code returned and its context class loader was restored, outside the budget. This saves a
+     * hand-over to another thread when a plugin emits its result synchronously.
+     *
+     * @return false if the calling thread is not running a segment of this call (the caller must then run
+     *         {@code hostWork} elsewhere)
+     */
+    synchronized boolean runAfterSegment(Runnable hostWork) {
+        Thread current = Thread.currentThread();
+        for (Segment s : running) {
+            if (s.thread() == current && s.then == null) {
+                s.then = hostWork;
+                return true;
+            }
+        }
+        return false;
     }
 
     private void runSegment(Runnable segment) {
@@ -170,6 +212,9 @@ public final class CallMeter implements Executor {
             segment.run();
         } finally {
             end(s);
+        }
+        if (s.then != null) {
+            s.then.run();
         }
     }
 
@@ -205,6 +250,6 @@ public final class CallMeter implements Executor {
 
     @Override
     public String toString() {
-        return "call " + call;
+        return "call " + pluginId + "." + action;
     }
 }

@@ -1,6 +1,6 @@
 package io.apexagent.host.plugin.runtime;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -28,10 +28,18 @@ public final class PluginWorkers implements Executor, AutoCloseable {
      * @param queueSize  calls that may wait for a thread before "busy"
      */
     public PluginWorkers(String pluginId, String version, int threads, int queueSize) {
+        this(pluginId, version, threads, queueSize, Duration.ZERO);
+    }
+
+    /**
+     * @param spin how long an idle worker polls for the next call before it parks (see {@link SpinThenParkQueue});
+     *             zero parks at once
+     */
+    public PluginWorkers(String pluginId, String version, int threads, int queueSize, Duration spin) {
         this.pluginId = pluginId;
         this.threads = threads;
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(1, queueSize)), threadFactory(pluginId + "@" + version));
+                new SpinThenParkQueue(Math.max(1, queueSize), spin.toNanos()), threadFactory(pluginId + "@" + version));
         this.pool.allowCoreThreadTimeOut(true);
     }
 

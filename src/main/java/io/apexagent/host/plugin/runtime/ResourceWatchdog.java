@@ -3,8 +3,8 @@ package io.apexagent.host.plugin.runtime;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -32,7 +32,7 @@ public final class ResourceWatchdog implements AutoCloseable {
 
     private final Set<CallMeter> watched = ConcurrentHashMap.newKeySet();
     private final Runaway runaway;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "plugin-resource-watchdog");
         t.setDaemon(true);
         return t;
@@ -49,8 +49,19 @@ public final class ResourceWatchdog implements AutoCloseable {
             LOG.warn("this JVM does not measure per-thread CPU time and allocations: limits.cpu_ms and limits.alloc_mb"
                     + " are not enforced (timeouts still are)");
         }
+        // Call timeouts share this timer (see timeouts()); cancelled ones leave its queue at once.
+        timer.setRemoveOnCancelPolicy(true);
         long period = Math.max(1, interval.toMillis());
         timer.scheduleWithFixedDelay(this::sample, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A timer for the time limits of calls. Its periodic sampling task keeps the head of its queue, so a limit
+     * scheduled further ahead than the next sample does not wake the timer thread, unlike on a timer with an
+     * empty queue, where every call's limit would cost a wake-up. Timer tasks must only signal.
+     */
+    ScheduledExecutorService timeouts() {
+        return timer;
     }
 
     /** Starts looking at a call (until {@link CallMeter#check} says it is done). */
