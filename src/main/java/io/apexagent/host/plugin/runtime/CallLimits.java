@@ -39,23 +39,15 @@ public final class CallLimits implements AutoCloseable {
         return new CallMeter(plugin.workers(), budgetOf(plugin), plugin.id(), action, watchdog);
     }
 
-    /**
-     * Retries transient failures of a non-streaming call with exponential backoff. The retry operator is
-     * assembled only once the first attempt failed: built up front, it costs every call a stream-based
-     * operator, though almost no call fails.
-     */
+    /** Retries transient failures of a non-streaming call with exponential backoff. */
     <T> Uni<T> retryTransient(Uni<T> call) {
         ApexConfig.TransientRetry retry = config.transientRetry();
         if (retry.attempts() <= 1) {
             return call;
         }
-        return call.onFailure(PluginTransientException.class).recoverWithUni(firstFailure -> {
-            Uni<T> second = Uni.createFrom().voidItem().onItem().delayIt().by(retry.backoff()).chain(() -> call);
-            return retry.attempts() == 2 ? second
-                    : second.onFailure(PluginTransientException.class).retry()
-                            .withBackOff(retry.backoff(), retry.maxBackoff())
-                            .atMost(retry.attempts() - 2L);
-        });
+        return call.onFailure(PluginTransientException.class).retry()
+                .withBackOff(retry.backoff(), retry.maxBackoff())
+                .atMost(retry.attempts() - 1L);
     }
 
     /**
