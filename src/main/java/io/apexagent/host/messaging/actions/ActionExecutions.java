@@ -67,9 +67,10 @@ public class ActionExecutions {
 
     ActionExecutions(Pool pool) {
         this.pool = pool;
-        this.inserts = new GroupCommit<>(this::insertAll, MAX_BATCH, STATEMENTS_AT_ONCE);
-        this.outcomes = new GroupCommit<>(this::completeAll, MAX_BATCH, STATEMENTS_AT_ONCE);
-        this.publications = new GroupCommit<>(this::publishedAll, MAX_BATCH, 1);
+        this.inserts = new GroupCommit<>(this::insertAll, MAX_BATCH, STATEMENTS_AT_ONCE, WithoutContextPropagation::run);
+        this.outcomes = new GroupCommit<>(this::completeAll, MAX_BATCH, STATEMENTS_AT_ONCE,
+                WithoutContextPropagation::run);
+        this.publications = new GroupCommit<>(this::publishedAll, MAX_BATCH, 1, WithoutContextPropagation::run);
     }
 
     /**
@@ -95,6 +96,24 @@ public class ActionExecutions {
                 WHERE request_id = $1 AND node_id = $2 AND status = 'RUNNING'""")
                 .execute(Tuple.of(requestId, nodeId, lease.toMillis()))
                 .map(updated -> updated.rowCount() == 1);
+    }
+
+    /**
+     * Extends the leases of the requests this node is running, in one statement.
+     *
+     * @return the ids whose lease was extended; a missing one is no longer this node's running request
+     */
+    public Uni<Set<String>> renewAll(List<String> requestIds, String nodeId, Duration lease) {
+        return pool.preparedQuery("""
+                UPDATE action_execution SET lease_until = now() + ($3 * interval '1 millisecond')
+                WHERE request_id = ANY($1::varchar[]) AND node_id = $2 AND status = 'RUNNING'
+                RETURNING request_id""")
+                .execute(Tuple.of(requestIds.toArray(String[]::new), nodeId, lease.toMillis()))
+                .map(rows -> {
+                    Set<String> renewed = new HashSet<>();
+                    rows.forEach(row -> renewed.add(row.getString(0)));
+                    return renewed;
+                });
     }
 
     private Uni<List<Boolean>> insertAll(List<NewClaim> claims) {

@@ -48,7 +48,7 @@ public class ActionRequestConsumer {
     private final InFlightPermits permits;
     private final String nodeId;
     private final Duration lease;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private volatile boolean stopping;
     private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> handling =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -63,7 +63,7 @@ public class ActionRequestConsumer {
         this.permits = new InFlightPermits(config.actions().maxInFlight());
         this.nodeId = node.nodeId();
         this.lease = config.actions().lease();
-        this.maxBackoff = config.actions().maxRetryBackoff();
+        this.backoff = new Backoff(Duration.ofMillis(200), config.actions().maxRetryBackoff());
         this.calls = new KafkaPluginCalls(plugins, new LeaseKeeper(executions, nodeId, lease), config.plugins());
     }
 
@@ -73,11 +73,16 @@ public class ActionRequestConsumer {
      */
     @Incoming(REQUESTS)
     public Uni<Void> onRequest(Message<String> message) {
-        return permits.acquire().invoke(() -> handle(message)
+        return WithoutContextPropagation.get(() -> permits.acquire()
+                .invoke(() -> WithoutContextPropagation.run(() -> start(message))));
+    }
+
+    private void start(Message<String> message) {
+        handle(message)
                 .onTermination().invoke(permits::release)
                 // Detached on purpose: the request's completion is signalled by its ack, not by this Uni.
                 .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure,
-                        "request at %s was not completed and will be redelivered", origin(message))));
+                        "request at %s was not completed and will be redelivered", origin(message)));
     }
 
     Uni<Void> handle(Message<String> message) {
@@ -89,7 +94,7 @@ public class ActionRequestConsumer {
             work = publisher.deadLetter(keyOf(meta), message.getPayload(), malformed.reason(), meta.getTopic(),
                     meta.getPartition(), meta.getOffset());
         } else if (parsed instanceof RequestParser.Invalid invalid) {
-            work = finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action()),
+            work = finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action(), null),
                     errorRecord(invalid.requestId(), invalid.pluginId(), null, invalid.action(), 0,
                             "invalid_request", invalid.reason()), false);
         } else {
@@ -147,7 +152,7 @@ public class ActionRequestConsumer {
         String type = done.finalRecord().contains("\"type\":\"error\"") ? ResultRecord.ERROR : ResultRecord.FINAL;
         return alreadyOnTopic
                 .chain(found -> found ? Uni.createFrom().voidItem()
-                        : publisher.publish(request.requestId(), type, -1, done.finalRecord()))
+                        : publisher.publish(request.requestId(), type, -1, done.finalRecord(), request.traceparent()))
                 .chain(() -> retrying(executions.published(request.requestId())));
     }
 
@@ -170,7 +175,7 @@ public class ActionRequestConsumer {
     }
 
     private Uni<Void> run(ActionRequest request) {
-        Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action());
+        Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent());
         // One registry look-up per request; null for an unknown plugin, which the call itself reports.
         PluginSnapshot serving = servingOrNull(request.pluginId());
         String version = serving == null ? null : serving.version();
@@ -194,12 +199,13 @@ public class ActionRequestConsumer {
     private Uni<Void> runStreaming(ActionRequest request, PluginSnapshot serving, Attempt attempt, String version) {
         AtomicLong seq = new AtomicLong();
         return calls.stream(request, serving)
-                .onItem().transformToUniAndConcatenate(chunk -> {
+                .onItem().transformToUniAndConcatenate(chunk -> WithoutContextPropagation.get(() -> {
                     long n = seq.getAndIncrement();
                     ResultRecord record = new ResultRecord(request.requestId(), request.pluginId(), version,
                             request.action(), n, ResultRecord.CHUNK, chunk.data(), null, nodeId, Instant.now());
-                    return publisher.publish(request.requestId(), ResultRecord.CHUNK, n, publisher.encode(record));
-                })
+                    return publisher.publish(request.requestId(), ResultRecord.CHUNK, n, publisher.encode(record),
+                            request.traceparent());
+                }))
                 .collect().last()
                 .map(ignored -> new ResultRecord(request.requestId(), request.pluginId(), version, request.action(),
                         seq.get(), ResultRecord.FINAL, java.util.Map.of("chunks", seq.get()), null, nodeId, Instant.now()))
@@ -213,9 +219,10 @@ public class ActionRequestConsumer {
      */
     private Uni<Void> finish(Attempt attempt, ResultRecord record, boolean claimed) {
         String encoded = publisher.encode(record);
-        return publisher.publish(attempt.requestId(), record.type(), record.seq(), encoded)
+        return WithoutContextPropagation.get(() -> publisher.publish(attempt.requestId(), record.type(), record.seq(),
+                encoded, attempt.traceparent())
                 .chain(() -> claimed ? retrying(executions.finished(attempt.requestId(), encoded))
-                        : Uni.createFrom().voidItem());
+                        : Uni.createFrom().voidItem()));
     }
 
     private PluginSnapshot servingOrNull(String pluginId) {
@@ -258,10 +265,8 @@ public class ActionRequestConsumer {
 
     /** Retries a database step while the database is away; gives up once the replica shuts down (the request is redelivered). */
     private <T> Uni<T> retrying(Uni<T> databaseStep) {
-        return databaseStep
-                .onFailure(e -> !stopping).invoke(e -> LOG.warnf("action_execution not reachable, retrying: %s",
-                        e.getMessage()))
-                .onFailure(e -> !stopping).retry().withBackOff(Duration.ofMillis(200), maxBackoff).indefinitely();
+        return backoff.retry(databaseStep, e -> !stopping,
+                e -> LOG.warnf("action_execution not reachable, retrying: %s", e.getMessage()));
     }
 
     void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
@@ -277,6 +282,6 @@ public class ActionRequestConsumer {
                 .map(m -> m.getTopic() + "/" + m.getPartition() + "@" + m.getOffset()).orElse("?");
     }
 
-    private record Attempt(String requestId, String pluginId, String action) {
+    private record Attempt(String requestId, String pluginId, String action, String traceparent) {
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
@@ -32,6 +33,7 @@ final class GroupCommit<I, O> {
     private final Statement<I, O> statement;
     private final int maxBatch;
     private final int concurrency;
+    private final Consumer<Runnable> scope;
     private final Queue<Pending<I, O>> queue = new ArrayDeque<>();
     private int running;
 
@@ -41,6 +43,14 @@ final class GroupCommit<I, O> {
      * @param concurrency most statements running at once (bounds the connections used)
      */
     GroupCommit(Statement<I, O> statement, int maxBatch, int concurrency) {
+        this(statement, maxBatch, concurrency, Runnable::run);
+    }
+
+    /**
+     * @param scope runs each statement's start, and its completion of the callers, whose continuations run
+     *              synchronously in it
+     */
+    GroupCommit(Statement<I, O> statement, int maxBatch, int concurrency, Consumer<Runnable> scope) {
         if (maxBatch < 1 || concurrency < 1) {
             throw new IllegalArgumentException("a group commit needs at least 1 item per batch and 1 statement at a "
                     + "time, got " + maxBatch + " and " + concurrency);
@@ -48,6 +58,7 @@ final class GroupCommit<I, O> {
         this.statement = statement;
         this.maxBatch = maxBatch;
         this.concurrency = concurrency;
+        this.scope = scope;
     }
 
     /** @return completes with this item's result once the statement that carried it completed */
@@ -75,6 +86,10 @@ final class GroupCommit<I, O> {
                 return;
             }
         }
+        scope.accept(() -> write(batch));
+    }
+
+    private void write(List<Pending<I, O>> batch) {
         List<I> items = batch.stream().map(Pending::item).toList();
         Uni<List<O>> write;
         try {
@@ -82,13 +97,13 @@ final class GroupCommit<I, O> {
         } catch (RuntimeException e) {
             write = Uni.createFrom().failure(e);
         }
-        write.subscribe().with(results -> {
+        write.subscribe().with(results -> scope.accept(() -> {
             completeAll(batch, results);
             writeNext();
-        }, failure -> {
+        }), failure -> scope.accept(() -> {
             batch.forEach(p -> p.caller().fail(failure));
             writeNext();
-        });
+        }));
     }
 
     private static <I, O> void completeAll(List<Pending<I, O>> batch, List<O> results) {

@@ -33,6 +33,7 @@ final class KafkaPluginCalls {
     private final int defaultConcurrency;
     private final int queueSize;
     private final ConcurrentMap<String, InFlightPermits> admissions = new ConcurrentHashMap<>();
+    private final Backoff whileBusy = new Backoff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE);
 
     KafkaPluginCalls(PluginManager plugins, LeaseKeeper leases, ApexConfig.Plugins config) {
         this.plugins = plugins;
@@ -44,11 +45,10 @@ final class KafkaPluginCalls {
     /** Runs a non-streaming action of {@code serving} (null when the plugin is unknown: the call reports it). */
     Uni<ActionResult> execute(ActionRequest request, PluginSnapshot serving) {
         InFlightPermits admission = admissionOf(request.pluginId(), serving);
-        Uni<ActionResult> call = Uni.createFrom().deferred(() -> plugins.execute(request.pluginId(), request.action(),
-                request.params()))
-                .onFailure(KafkaPluginCalls::busy).retry().withBackOff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE).indefinitely();
+        Uni<ActionResult> call = whileBusy.retry(Uni.createFrom().deferred(() -> plugins.execute(request.pluginId(),
+                request.action(), request.params())), KafkaPluginCalls::busy, e -> { });
         return admission.acquire()
-                .chain(() -> leases.whileRunning(request.requestId(), call))
+                .chain(() -> WithoutContextPropagation.get(() -> leases.whileRunning(request.requestId(), call)))
                 .onTermination().invoke(admission::release);
     }
 

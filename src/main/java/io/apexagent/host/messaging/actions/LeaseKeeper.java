@@ -1,19 +1,26 @@
 package io.apexagent.host.messaging.actions;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Renews the lease of a request's RUNNING claim while its plugin call runs, every third of the lease,
+ * Renews the leases of the RUNNING claims whose plugin calls run on this node, every third of the lease,
  * so a call that outlives one lease is never taken over by another replica as if its node had died.
  * A replica that really dies stops renewing, and its requests become free once the last lease ends.
- * A failed renewal (database away) is only logged: the next tick tries again, and two missed thirds
- * still leave the lease valid. Thread-safe.
+ * One timer and one statement renew all running calls together: a call only joins and leaves a set, which
+ * keeps timers and their scheduling off the per-request path. A call is renewed at most a third of the
+ * lease after it started, as with a timer of its own. A failed renewal (database away) is only logged: the
+ * next tick tries again, and two missed thirds still leave the lease valid. Thread-safe.
  */
 final class LeaseKeeper {
 
@@ -23,6 +30,9 @@ final class LeaseKeeper {
     private final String nodeId;
     private final Duration lease;
     private final Duration every;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    private final AtomicBoolean renewing = new AtomicBoolean();
 
     LeaseKeeper(ActionExecutions executions, String nodeId, Duration lease) {
         if (lease.toMillis() < 3) {
@@ -37,38 +47,52 @@ final class LeaseKeeper {
     /** @return {@code call}, with the request's lease renewed from its subscription until it terminates */
     <T> Uni<T> whileRunning(String requestId, Uni<T> call) {
         return Uni.createFrom().deferred(() -> {
-            Cancellable renewal = renewEvery(requestId);
-            return call.onTermination().invoke(renewal::cancel);
-        });
+            join(requestId);
+            return call;
+        }).onTermination().invoke(() -> running.remove(requestId));
     }
 
     /** @return {@code stream}, with the request's lease renewed from its subscription until it terminates */
     <T> Multi<T> whileStreaming(String requestId, Multi<T> stream) {
         return Multi.createFrom().deferred(() -> {
-            Cancellable renewal = renewEvery(requestId);
-            return stream.onTermination().invoke(renewal::cancel);
-        });
+            join(requestId);
+            return stream;
+        }).onTermination().invoke(() -> running.remove(requestId));
     }
 
-    private Cancellable renewEvery(String requestId) {
-        return Multi.createFrom().ticks().startingAfter(every).every(every)
-                .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> renew(requestId))
-                .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure,
-                        "lease renewal of request %s stopped", requestId));
+    private void join(String requestId) {
+        running.add(requestId);
+        if (ticking.compareAndSet(false, true)) {
+            Infrastructure.getDefaultWorkerPool().scheduleAtFixedRate(this::renewRunning, every.toMillis(),
+                    every.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
-    private Uni<Void> renew(String requestId) {
-        return executions.renew(requestId, nodeId, lease)
-                .invoke(stillMine -> {
-                    if (!stillMine) {
-                        LOG.warnf("request %s is no longer leased by %s (finished or taken over); its lease was not "
-                                + "renewed", requestId, nodeId);
-                    }
-                })
-                .onFailure().invoke(e -> LOG.warnf("lease of request %s not renewed, will retry in %s: %s",
-                        requestId, every, e.getMessage()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+    /** One renewal at a time: a tick that finds the previous statement still running skips its turn. */
+    private void renewRunning() {
+        List<String> ids = List.copyOf(running);
+        if (ids.isEmpty() || !renewing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executions.renewAll(ids, nodeId, lease)
+                    .onTermination().invoke(() -> renewing.set(false))
+                    .subscribe().with(renewed -> warnAboutLost(ids, renewed), failure -> LOG.warnf(
+                            "leases of %d running requests not renewed, will retry in %s: %s", ids.size(), every,
+                            failure.getMessage()));
+        } catch (RuntimeException e) {
+            // Thrown out of a scheduled task, it would end the renewals for good.
+            renewing.set(false);
+            LOG.errorf(e, "leases of %d running requests not renewed, will retry in %s", ids.size(), every);
+        }
+    }
+
+    private void warnAboutLost(List<String> ids, Set<String> renewed) {
+        for (String id : ids) {
+            if (!renewed.contains(id) && running.contains(id)) {
+                LOG.warnf("request %s is no longer leased by %s (finished or taken over); its lease was not renewed",
+                        id, nodeId);
+            }
+        }
     }
 }

@@ -45,7 +45,8 @@ public final class RequestParser {
         if (value == null || value.isBlank()) {
             return new Malformed("empty record: expected a JSON object with requestId, pluginId, action, params");
         }
-        int size = value.getBytes(StandardCharsets.UTF_8).length;
+        // A char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): most records need no encoding to tell.
+        int size = value.length() * 3L <= maxBytes ? value.length() : value.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxBytes) {
             return new Malformed("oversized record: " + size + " bytes, limit " + maxBytes
                     + " (apex.actions.max-request-bytes)");

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +13,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,55 +21,57 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apexagent.host.config.ApexConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
  * Publishes result records and DLQ records, each completing only when the broker acknowledged it.
  * A broker that is down is waited for (retries with backoff, without limit): nothing is dropped, and
  * the request's offset is not committed meanwhile.
  * <p>
- * Results go through a producer of their own rather than a reactive messaging emitter: the emitter's
+ * Both go through a producer of the host's own rather than a reactive messaging emitter: the emitter's
  * sink resends a record whose send failed with a retriable error, as a new record, and cannot be told
  * not to without turning idempotence off. A send that fails after the broker wrote it (an expired
- * in-flight batch during a broker restart) was then written twice: duplicate final records. Here, a
- * final or error record whose send failed is first looked for on the topic ({@link ResultLog}) and
- * resent only if it is not there. A chunk is resent without looking (a reader may see a chunk twice,
- * with the same seq, in that rare case). Sends run on one sender thread (a send may block while the
- * broker is unknown); completions continue on the worker pool, never on the producer's I/O thread.
- * Thread-safe.
+ * in-flight batch during a broker restart) was then written twice: duplicate final records. Here the
+ * idempotent producer's own retries never duplicate, and a result record (chunk, final or error) whose
+ * send still failed is first looked for on the topic ({@link ResultLog}: a final by type, a chunk by seq)
+ * and resent only if it is not there. A dead letter whose send failed outright is resent without looking:
+ * in that rare case it may be written twice, and readers can tell by {@code apex-dlq-source}, the origin
+ * record's topic/partition@offset. Sends run on one sender thread (a send may block while the broker is
+ * unknown); completions continue on the worker pool, never on the producer's I/O thread. Thread-safe.
  */
 @ApplicationScoped
 @io.quarkus.runtime.Startup
 public class ResultPublisher {
 
-    /** Outgoing channel of {@code apex.actions.dlq}. */
-    public static final String DLQ = "action-dlq";
+    /** Topic of records that are not requests at all. */
+    public static final String DLQ_TOPIC = "apex.actions.dlq";
     /** Header naming the record type (chunk, final, error). */
     public static final String TYPE_HEADER = "apex-type";
     /** Header with the record's sequence number. */
     public static final String SEQ_HEADER = "apex-seq";
     /** DLQ header with the reason. */
     public static final String REASON_HEADER = "apex-dlq-reason";
+    /** DLQ header with the origin record, topic/partition@offset. */
+    public static final String SOURCE_HEADER = "apex-dlq-source";
+    /** W3C trace context of the request, copied to its result records so that a tracer can join them. */
+    public static final String TRACEPARENT_HEADER = "traceparent";
 
     private static final Logger LOG = Logger.getLogger(ResultPublisher.class);
 
-    private final KafkaProducer<String, String> results;
+    private final KafkaProducer<String, String> producer;
     private final ExecutorService sender;
-    private final MutinyEmitter<String> dlq;
     private final ResultLog resultLog;
     private final ObjectMapper json;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private volatile boolean stopping;
 
-    ResultPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-            @Channel(DLQ) MutinyEmitter<String> dlq, ResultLog resultLog, ObjectMapper json, ApexConfig config) {
-        this.results = new KafkaProducer<>(ResultProducerSettings.of(bootstrap));
+    ResultPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ResultLog resultLog,
+            ObjectMapper json, ApexConfig config) {
+        this.producer = new KafkaProducer<>(ResultProducerSettings.of(bootstrap));
         this.sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "apex-result-sender"));
-        this.dlq = dlq;
         this.resultLog = resultLog;
         this.json = json;
-        this.maxBackoff = config.actions().maxRetryBackoff();
+        this.backoff = new Backoff(Duration.ofMillis(200), config.actions().maxRetryBackoff());
     }
 
     /** @return the record as the JSON text stored and published */
@@ -85,50 +84,70 @@ public class ResultPublisher {
         }
     }
 
-    /** Publishes one result record (already encoded), key requestId. */
-    public Uni<Void> publish(String requestId, String type, long seq, String encoded) {
+    /**
+     * Publishes one result record (already encoded), key requestId.
+     *
+     * @param traceparent the request's W3C trace context, or null
+     */
+    public Uni<Void> publish(String requestId, String type, long seq, String encoded, String traceparent) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
         headers.add(SEQ_HEADER, Long.toString(seq).getBytes(StandardCharsets.UTF_8));
+        if (traceparent != null) {
+            headers.add(TRACEPARENT_HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
         ProducerRecord<String, String> record = new ProducerRecord<>(ResultLog.TOPIC, null, requestId, encoded,
                 headers);
-        boolean isFinal = !ResultRecord.CHUNK.equals(type);
         Instant firstTry = Instant.now();
-        AtomicBoolean failedBefore = new AtomicBoolean();
-        Uni<Void> attempt = Uni.createFrom().deferred(() -> isFinal && failedBefore.get()
-                ? resultLog.containsFinal(requestId, firstTry).chain(landed -> landed ? Uni.createFrom().voidItem()
-                        : send(record))
-                : send(record));
-        return attempt
-                .onFailure(e -> !stopping).invoke(e -> {
-                    failedBefore.set(true);
-                    LOG.warnf("%s record of request %s not acknowledged, retrying%s: %s", type, requestId,
-                            isFinal ? " if it is not on the topic" : "", e);
-                })
-                .onFailure(e -> !stopping).retry().withBackOff(Duration.ofMillis(200), maxBackoff).indefinitely();
+        Uni<Void> resend = Uni.createFrom().deferred(() -> alreadyOnTopic(requestId, type, seq, firstTry))
+                .chain(landed -> landed ? Uni.createFrom().voidItem() : send(record));
+        return send(record)
+                .onFailure(e -> !stopping).recoverWithUni(e -> {
+                    warnNotAcknowledged(requestId, type, e);
+                    return backoff.retryAfterPause(resend, f -> !stopping, f -> warnNotAcknowledged(requestId, type, f));
+                });
     }
 
-    private Uni<Void> send(ProducerRecord<String, String> record) {
-        return Uni.createFrom().<Void>emitter(done -> results.send(record, (meta, error) -> {
-            if (error != null) {
-                done.fail(error);
-            } else {
-                done.complete(null);
-            }
-        }))
-                .runSubscriptionOn(sender)
-                .emitOn(Infrastructure.getDefaultExecutor());
+    private static void warnNotAcknowledged(String requestId, String type, Throwable failure) {
+        LOG.warnf("%s record of request %s not acknowledged, resending it unless it is on the topic: %s", type,
+                requestId, failure);
+    }
+
+    private Uni<Boolean> alreadyOnTopic(String requestId, String type, long seq, Instant since) {
+        return ResultRecord.CHUNK.equals(type) ? resultLog.containsChunk(requestId, seq, since)
+                : resultLog.containsFinal(requestId, since);
     }
 
     /** Sends a raw request record to the DLQ with the reason and its origin in headers. */
     public Uni<Void> deadLetter(String key, String value, String reason, String topic, int partition, long offset) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add("apex-dlq-source", (topic + "/" + partition + "@" + offset).getBytes(StandardCharsets.UTF_8));
-        Message<String> message = Message.of(value == null ? "" : value).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build());
-        return Uni.createFrom().deferred(() -> dlq.sendMessage(message))
-                .onFailure(e -> !stopping).retry().withBackOff(Duration.ofMillis(200), maxBackoff).indefinitely();
+        headers.add(SOURCE_HEADER, (topic + "/" + partition + "@" + offset).getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, String> record = new ProducerRecord<>(DLQ_TOPIC, null, key, value == null ? "" : value,
+                headers);
+        return backoff.retry(send(record), e -> !stopping, e -> LOG.warnf(
+                "dead letter of %s/%d@%d not acknowledged, resending: %s", topic, partition, offset, e));
+    }
+
+    /** One send, completed on the worker pool once the broker acknowledged (or refused) the record. */
+    private Uni<Void> send(ProducerRecord<String, String> record) {
+        return Uni.createFrom().emitter(done -> sender.execute(() -> {
+            try {
+                producer.send(record, (meta, error) -> completeOnWorker(done, error));
+            } catch (RuntimeException e) {
+                completeOnWorker(done, e);
+            }
+        }));
+    }
+
+    private static void completeOnWorker(UniEmitter<? super Void> done, Throwable error) {
+        Infrastructure.getDefaultExecutor().execute(() -> WithoutContextPropagation.run(() -> {
+            if (error == null) {
+                done.complete(null);
+            } else {
+                done.fail(error);
+            }
+        }));
     }
 
     /** Once the replica shuts down, unpublished results are left to the replica that gets the request next. */
@@ -138,7 +157,7 @@ public class ResultPublisher {
 
     @PreDestroy
     void close() {
-        results.close(Duration.ofSeconds(10));
+        producer.close(Duration.ofSeconds(10));
         sender.shutdown();
     }
 }

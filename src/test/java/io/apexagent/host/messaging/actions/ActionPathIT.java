@@ -33,6 +33,8 @@ class ActionPathIT {
     ActionExecutions executions;
     @jakarta.inject.Inject
     io.vertx.mutiny.sqlclient.Pool pool;
+    @jakarta.inject.Inject
+    ResultLog resultLog;
     static KafkaCompanion kafka;
     static ConsumerTask<String, String> results;
     static ConsumerTask<String, String> dlq;
@@ -94,6 +96,36 @@ class ActionPathIT {
     }
 
     @Test
+    void theRequestsTraceparentIsCarriedByEachOfItsResultRecords() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String id = send("""
+                {"requestId":"%s","pluginId":"ticker","action":"count","params":{"from":1,"to":3},
+                 "traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}""");
+        List<ConsumerRecord<String, String>> records = awaitFinal(id);
+        assertThat(records).hasSize(4).allSatisfy(r -> assertThat(header(r, ResultPublisher.TRACEPARENT_HEADER))
+                .isEqualTo(traceparent));
+        String untraced = send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"text":"no trace"}}""");
+        assertThat(header(awaitFinal(untraced).get(0), ResultPublisher.TRACEPARENT_HEADER)).isNull();
+    }
+
+    @Test
+    void theResultLogFindsAChunkByItsSeqAndAFinalByItsType() throws Exception {
+        String id = send("""
+                {"requestId":"%s","pluginId":"ticker","action":"count","params":{"from":1,"to":3}}""");
+        awaitFinal(id);
+        java.time.Instant since = java.time.Instant.now().minusSeconds(60);
+        for (int i = 0; i < 3; i++) {
+            // Repeated look-ups share the log's consumers instead of opening one each.
+            assertThat(resultLog.containsChunk(id, 2, since).await().atMost(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(resultLog.containsChunk(id, 3, since).await().atMost(Duration.ofSeconds(30))).isFalse();
+        assertThat(resultLog.findFinal(id, since).await().atMost(Duration.ofSeconds(30)))
+                .hasValueSatisfying(value -> assertThat(value).contains("\"type\":\"final\""));
+        assertThat(resultLog.containsFinal("never-sent-" + id, since).await().atMost(Duration.ofSeconds(30))).isFalse();
+    }
+
+    @Test
     void malformedRecordsGoToTheDlqWithReasonAndDoNotStallThePartition() throws Exception {
         String key = "poison-" + UUID.randomUUID();
         kafka.produceStrings().fromRecords(
@@ -112,6 +144,7 @@ class ActionPathIT {
             assertThat(header(dead.get(0), ResultPublisher.REASON_HEADER)).startsWith("not JSON");
             assertThat(dead.get(0).value()).isEqualTo("{this is not json");
             assertThat(header(dead.get(1), ResultPublisher.REASON_HEADER)).startsWith("missing requestId");
+            assertThat(header(dead.get(0), ResultPublisher.SOURCE_HEADER)).startsWith("apex.actions.requests/");
         });
     }
 

@@ -31,6 +31,21 @@ class GroupCommitTest {
     }
 
     @Test
+    void callersAreResumedThroughTheGivenStep() {
+        HeldStatement statement = new HeldStatement();
+        List<String> resumedInside = new ArrayList<>();
+        boolean[] inside = {false};
+        GroupCommit<Integer, String> commit = new GroupCommit<>(statement, 100, 1, completion -> {
+            inside[0] = true;
+            completion.run();
+            inside[0] = false;
+        });
+        commit.submit(1).subscribe().with(result -> resumedInside.add(result + (inside[0] ? " inside" : " outside")));
+        statement.completeNext();
+        assertThat(resumedInside).containsExactly("row 1 inside");
+    }
+
+    @Test
     void aLoneItemIsWrittenAtOnceAndItemsArrivingMeanwhileShareTheNextStatement() {
         HeldStatement statement = new HeldStatement();
         GroupCommit<Integer, String> commit = new GroupCommit<>(statement, 100, 1);
