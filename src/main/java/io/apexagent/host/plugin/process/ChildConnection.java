@@ -23,7 +23,7 @@ import io.apexagent.plugin.PluginExecutionException;
  * The host's end of one child process: writes requests on its stdin, reads its stdout on a thread of its
  * own and routes each message to the call waiting for its {@code id}, forwards its stderr to the host log,
  * and pings it. The first fault — exit, silence beyond the heartbeat timeout, an oversized or garbage line,
- * a broken pipe — kills the child, fails every waiting call with the reason, and is reported once to
+ * a broken pipe, a stdin the child stopped reading ({@link ChildStdin}) — kills the child, fails every waiting call with the reason, and is reported once to
  * {@code onFault} (unless the host closed the connection itself). Messages the child starts itself
  * ({@code publish}, {@code call}) go to {@code onRequest}: their ids are the child's own, so they never reach
  * the calls waiting here. Thread-safe.
@@ -31,6 +31,9 @@ import io.apexagent.plugin.PluginExecutionException;
 final class ChildConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChildConnection.class);
+    /** Lines a child may leave unread on its stdin before it counts as no longer reading (a fault). */
+    static final long MAX_UNREAD_BYTES = 16L << 20;
+    private static final byte[] PING = Wire.bytes(Map.of("type", "ping"));
 
     /** Receives the messages of one call until it returns true (the call is over). */
     interface Pending {
@@ -41,7 +44,7 @@ final class ChildConnection implements AutoCloseable {
 
     private final String pluginId;
     private final Process process;
-    private final Wire wire;
+    private final ChildStdin stdin;
     private final Consumer<String> onFault;
     private final Consumer<Map<String, Object>> onRequest;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -56,7 +59,8 @@ final class ChildConnection implements AutoCloseable {
             Consumer<Map<String, Object>> onRequest) {
         this.pluginId = pluginId;
         this.process = process;
-        this.wire = new Wire(process.getOutputStream());
+        this.stdin = new ChildStdin("plugin-" + pluginId + "-stdin", process.getOutputStream(), MAX_UNREAD_BYTES,
+                this::writeFailed);
         this.onFault = onFault;
         this.onRequest = onRequest;
     }
@@ -96,13 +100,9 @@ final class ChildConnection implements AutoCloseable {
         pending.remove(id);
     }
 
-    /** Sends a message that expects no answer; a broken pipe is a fault. */
+    /** Sends a message that expects no answer; a broken pipe, or a child that stopped reading, is a fault. */
     void send(Map<String, Object> message) {
-        try {
-            wire.send(message);
-        } catch (IOException e) {
-            writeFailed(e);
-        }
+        write(Wire.bytes(message));
     }
 
     /**
@@ -111,12 +111,22 @@ final class ChildConnection implements AutoCloseable {
      * @return false when the message was too large and nothing was sent
      */
     boolean sendAtMost(Map<String, Object> message, int maxBytes) {
-        try {
-            return wire.sendAtMost(message, maxBytes);
-        } catch (IOException e) {
-            writeFailed(e);
-            return true;
+        byte[] line = Wire.bytes(message);
+        if (line.length > maxBytes) {
+            return false;
         }
+        write(line);
+        return true;
+    }
+
+    private void write(byte[] line) {
+        if (!stdin.write(line)) {
+            fault(unread());
+        }
+    }
+
+    private static String unread() {
+        return "stopped reading its stdin (more than " + (MAX_UNREAD_BYTES >> 20) + " MiB unread)";
     }
 
     /**
@@ -174,13 +184,14 @@ final class ChildConnection implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.cancel(false);
         }
+        if (grace.isZero()) {
+            process.destroyForcibly(); // first: a write blocked on a child that does not read fails and lets go
+        }
+        stdin.close(); // end of input once the lines already handed over are written: the child exits
         try {
-            process.getOutputStream().close();
             if (!grace.isZero() && process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
-        } catch (IOException e) {
-            LOG.debugf("plugin %s: stdin of child %d already closed: %s", pluginId, process.pid(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -244,10 +255,13 @@ final class ChildConnection implements AutoCloseable {
 
     private void ping(long timeoutNanos) {
         long silent = System.nanoTime() - lastHeard;
+        long stalled = stdin.stalledNanos();
         if (silent > timeoutNanos) {
             fault("stopped answering heartbeats (silent for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms)");
-        } else {
-            send(Map.of("type", "ping"));
+        } else if (stalled > timeoutNanos) {
+            fault("stopped reading its stdin (a write has waited " + TimeUnit.NANOSECONDS.toMillis(stalled) + " ms)");
+        } else if (!stdin.enqueue(PING)) { // never written on the timer thread, which serves every child
+            fault(unread());
         }
     }
 

@@ -7,6 +7,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,8 +18,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.apexagent.host.testing.TestAuth;
 import io.apexagent.host.testing.TestPluginDirectory;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
@@ -184,6 +190,38 @@ class ProcessPluginsIT {
         run("proc-frozen", Map.of()).statusCode(500).body("message", containsString("stopped answering heartbeats"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertFailedAndGone("proc-frozen", folder, "stopped answering heartbeats");
+    }
+
+    @Test
+    void childThatStopsReadingItsStdinIsKilledWithoutHoldingUpTheHost() throws Exception {
+        Path folder = ProcessPluginFolders.python(DIR, "proc-deaf", """
+                    @action("run")
+                    def run(self, params):
+                        import threading
+                        self.unread = os.dup(0)  # the host's pipe stays open, and nobody reads it
+                        quiet, self.keep = os.pipe()
+                        os.dup2(quiet, 0)  # the SDK's reader waits on a pipe nobody writes
+                        def pong():  # never silent: heartbeats alone would not catch it
+                            while True:
+                                os.write(1, b'{"type":"pong"}\\n')
+                                time.sleep(0.2)
+                        threading.Thread(target=pong, daemon=True).start()
+                        return {"deaf": True}
+                """);
+        rescanAndAwait("proc-deaf", "ACTIVE");
+        run("proc-deaf", Map.of()).statusCode(200).body("result.deaf", equalTo(true));
+        Thread.sleep(1000); // pings drain what the reader had in flight; from now on nothing is read
+
+        // Far more than a pipe holds: the write waits for a reader that never comes, until the host kills it.
+        HttpResponse<String> big = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/plugins/proc-deaf/actions/run"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Authorization", TestAuth.basicHeader(TestAuth.DEFAULT_USER))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"blob\":\"" + "x".repeat(2_000_000) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(big.statusCode()).isEqualTo(500);
+        assertThat(big.body()).contains("stopped reading its stdin");
+        assertFailedAndGone("proc-deaf", folder, "stopped reading its stdin");
     }
 
     @Test
