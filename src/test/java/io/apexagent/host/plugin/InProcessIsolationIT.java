@@ -147,6 +147,19 @@ class InProcessIsolationIT {
     }
 
     @Test
+    void theManifestSetsHowOftenTransientFailuresAreTried() {
+        install("hx-flaky-once", "hx.flakyonce", Map.of("transient_attempts", 1), "flaky", "ping");
+        call("hx-flaky-once", "flaky", Map.of("failures", 1)).then().statusCode(503)
+                .body("message", containsString("remote not ready, call 1"));
+        call("hx-flaky-once", "flaky", Map.of("failures", 1)).then().statusCode(200).body("result.calls", equalTo(2));
+
+        install("hx-flaky-six", "hx.flakysix", Map.of("transient_attempts", 6), "flaky", "ping");
+        call("hx-flaky-six", "flaky", Map.of("failures", 5)).then().statusCode(200).body("result.calls", equalTo(6));
+        nothingLeaks("hx-flaky-once", "hx.flakyonce");
+        nothingLeaks("hx-flaky-six", "hx.flakysix");
+    }
+
+    @Test
     void pluginBlockingAllItsWorkersDoesNotSlowAnother() throws Exception {
         install("hx-block", "hx.block", Map.of("max_concurrency", 2), "block", "ping");
         HttpClient http = HttpClient.newHttpClient();

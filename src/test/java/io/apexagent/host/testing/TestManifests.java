@@ -49,7 +49,7 @@ public final class TestManifests {
                 m.path("isolation").asText("classloader"),
                 new PluginManifest.Limits(limits.path("timeout_ms").asLong(0), limits.path("max_concurrency").asInt(0),
                         limits.path("cpu_ms").asLong(0), limits.path("alloc_mb").asLong(0),
-                        limits.path("memory_mb").asLong(0)),
+                        limits.path("memory_mb").asLong(0), limits.path("transient_attempts").asInt(0)),
                 m.path("state_schema_version").asInt(1),
                 new PluginManifest.Events(strings(events.path("publishes")), strings(events.path("subscribes"))));
     }

@@ -83,7 +83,8 @@ final class ManifestMapper {
             return PluginManifest.Limits.DEFAULTS;
         }
         return new PluginManifest.Limits(json.path("timeout_ms").asLong(0), json.path("max_concurrency").asInt(0),
-                json.path("cpu_ms").asLong(0), json.path("alloc_mb").asLong(0), json.path("memory_mb").asLong(0));
+                json.path("cpu_ms").asLong(0), json.path("alloc_mb").asLong(0), json.path("memory_mb").asLong(0),
+                json.path("transient_attempts").asInt(0));
     }
 
     private static PluginManifest.Events events(JsonNode json) {

@@ -101,9 +101,12 @@ public record PluginManifest(
      * @param cpuMs          per-action CPU-time budget
      * @param allocMb        per-action allocation budget
      * @param memoryMb       heap of an out-of-process plugin
+     * @param transientAttempts attempts in all of a call failing with {@code PluginTransientException}
+     *                          (1 = no retry)
      */
-    public record Limits(long timeoutMs, int maxConcurrency, long cpuMs, long allocMb, long memoryMb) {
-        public static final Limits DEFAULTS = new Limits(0, 0, 0, 0, 0);
+    public record Limits(long timeoutMs, int maxConcurrency, long cpuMs, long allocMb, long memoryMb,
+            int transientAttempts) {
+        public static final Limits DEFAULTS = new Limits(0, 0, 0, 0, 0, 0);
     }
 
     /**

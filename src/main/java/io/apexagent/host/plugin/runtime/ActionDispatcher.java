@@ -109,7 +109,7 @@ public final class ActionDispatcher {
         CallMeter meter = limits.meter(plugin, action);
         Uni<Object> call = PluginCalls.uni(plugin.loaded(), p -> nonNull(plugin, p.executeAction(action, params)))
                 .runSubscriptionOn(meter);
-        return startedAtOnce(meter.guard(limits.retryTransient(call)))
+        return startedAtOnce(meter.guard(limits.retryTransient(call, limits.transientAttempts(plugin.manifest().limits()))))
                 .ifNoItem().after(timeoutOf(plugin)).on(limits.timeouts()).failWith(() -> timeout(plugin, action))
                 .emitOn(new ResultHandOff(meter, hostExecutor, HOST_LOADER, resultsOnWorker))
                 .invoke(result -> checkResult(plugin, action, result))

@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiConsumer;
 
 import io.apexagent.host.config.ApexConfig;
+import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.plugin.PluginTimeoutException;
 import io.apexagent.plugin.PluginTransientException;
 import io.smallrye.mutiny.Uni;
@@ -50,21 +51,31 @@ public final class CallLimits implements AutoCloseable {
      * Retries transient failures of a non-streaming call with exponential backoff. Mutiny's retry with backoff
      * builds a stream pipeline at every subscription; it is only built after a first transient failure, so a
      * call that succeeds pays for one operator.
+     *
+     * @param attempts attempts in all, see {@link #transientAttempts}
      */
-    <T> Uni<T> retryTransient(Uni<T> call) {
-        ApexConfig.TransientRetry retry = config.transientRetry();
-        if (retry.attempts() <= 1) {
+    <T> Uni<T> retryTransient(Uni<T> call, int attempts) {
+        if (attempts <= 1) {
             return call;
         }
-        return call.onFailure(PluginTransientException.class).recoverWithUni(first -> retried(call, retry));
+        return call.onFailure(PluginTransientException.class)
+                .recoverWithUni(first -> retried(call, attempts, config.transientRetry()));
+    }
+
+    /**
+     * @return the attempts of a plugin's calls: its manifest's {@code limits.transient_attempts}, else
+     *         {@code apex.plugins.transient-retry.attempts}
+     */
+    int transientAttempts(PluginManifest.Limits declared) {
+        return declared.transientAttempts() > 0 ? declared.transientAttempts() : config.transientRetry().attempts();
     }
 
     /** The second and later attempts: the first backoff, then Mutiny's retry doubling from there. */
-    private static <T> Uni<T> retried(Uni<T> call, ApexConfig.TransientRetry retry) {
+    private static <T> Uni<T> retried(Uni<T> call, int attempts, ApexConfig.TransientRetry retry) {
         Duration next = retry.backoff().multipliedBy(2);
-        Uni<T> rest = retry.attempts() == 2 ? call : call.onFailure(PluginTransientException.class).retry()
+        Uni<T> rest = attempts == 2 ? call : call.onFailure(PluginTransientException.class).retry()
                 .withBackOff(next.compareTo(retry.maxBackoff()) < 0 ? next : retry.maxBackoff(), retry.maxBackoff())
-                .atMost(retry.attempts() - 2L);
+                .atMost(attempts - 2L);
         return Uni.createFrom().voidItem()
                 .onItem().delayIt().by(retry.backoff())
                 .chain(() -> rest);

@@ -160,7 +160,7 @@ class ManifestParserTest {
         assertThat(manifest.dependencies().plugins().get("extras").optional()).isTrue();
         assertThat(manifest.permissions()).containsExactly("state_access");
         assertThat(manifest.isolation()).isEqualTo("classloader");
-        assertThat(manifest.limits()).isEqualTo(new PluginManifest.Limits(5000, 4, 0, 0, 0));
+        assertThat(manifest.limits()).isEqualTo(new PluginManifest.Limits(5000, 4, 0, 0, 0, 0));
         assertThat(manifest.stateSchemaVersion()).isEqualTo(3);
         assertThat(manifest.events().publishes()).containsExactly("full.done");
         assertThat(manifest.defaultEnabled()).isTrue();

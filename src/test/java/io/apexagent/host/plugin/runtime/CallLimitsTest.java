@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.testing.ApexConfigs;
 import io.apexagent.plugin.PluginExecutionException;
 import io.apexagent.plugin.PluginTransientException;
@@ -33,7 +34,7 @@ class CallLimitsTest {
 
     @Test
     void transientFailuresAreRetriedUntilTheCallSucceeds() {
-        Object result = limits.retryTransient(failing(2, this::transientFailure)).await().atMost(WAIT);
+        Object result = limits.retryTransient(failing(2, this::transientFailure), configured()).await().atMost(WAIT);
 
         assertThat(result).isEqualTo("ok after 3");
         assertThat(attempts).hasValue(3);
@@ -41,7 +42,7 @@ class CallLimitsTest {
 
     @Test
     void afterTheLastAttemptItsFailureIsWhatTheCallerSees() {
-        Throwable failure = limits.retryTransient(failing(10, this::transientFailure)).subscribe()
+        Throwable failure = limits.retryTransient(failing(10, this::transientFailure), configured()).subscribe()
                 .withSubscriber(UniAssertSubscriber.create()).awaitFailure(WAIT).getFailure();
 
         assertThat(failure).isInstanceOf(PluginTransientException.class).hasMessage("attempt 4 failed");
@@ -50,10 +51,35 @@ class CallLimitsTest {
 
     @Test
     void otherFailuresAreNotRetried() {
-        limits.retryTransient(failing(10, n -> new PluginExecutionException("p", "attempt " + n + " failed", null)))
+        limits.retryTransient(failing(10, n -> new PluginExecutionException("p", "attempt " + n + " failed", null)),
+                configured())
                 .subscribe().withSubscriber(UniAssertSubscriber.create()).awaitFailure(WAIT)
                 .assertFailedWith(PluginExecutionException.class, "attempt 1 failed");
         assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void theManifestsAttemptsOverrideTheConfiguredOnes() {
+        assertThat(configured()).isEqualTo(4);
+        assertThat(limits.transientAttempts(limits(1))).isEqualTo(1);
+        assertThat(limits.transientAttempts(limits(6))).isEqualTo(6);
+
+        limits.retryTransient(failing(10, this::transientFailure), limits.transientAttempts(limits(1)))
+                .subscribe().withSubscriber(UniAssertSubscriber.create()).awaitFailure(WAIT)
+                .assertFailedWith(PluginTransientException.class, "attempt 1 failed");
+        assertThat(attempts).hasValue(1);
+        attempts.set(0);
+        Object result = limits.retryTransient(failing(5, this::transientFailure), limits.transientAttempts(limits(6)))
+                .await().atMost(WAIT);
+        assertThat(result).isEqualTo("ok after 6");
+    }
+
+    private int configured() {
+        return limits.transientAttempts(PluginManifest.Limits.DEFAULTS);
+    }
+
+    private static PluginManifest.Limits limits(int transientAttempts) {
+        return new PluginManifest.Limits(0, 0, 0, 0, 0, transientAttempts);
     }
 
     private Uni<Object> failing(int failures, java.util.function.IntFunction<RuntimeException> failure) {
