@@ -3,8 +3,8 @@
 Applies the OS limits the host passes in the environment (``APEX_LIMIT_AS_MB``, ``APEX_LIMIT_CPU_SECONDS``),
 loads the plugin class, then serves the protocol: the main thread reads stdin (and answers pings, so a busy
 action never looks like a hang, and hands the host's replies to the calls waiting for them), actions and
-event handlers run on a thread pool. End of stdin ends the process: a child never
-outlives its host.
+event handlers run on a thread pool. End of stdin ends the process, and so does the host's end (the parent
+process changes) even when plugin code stopped stdin from being read: a child never outlives its host.
 """
 
 import importlib.util
@@ -12,6 +12,8 @@ import logging
 import os
 import sys
 import json
+import threading
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,6 +35,19 @@ def _apply_limits():
     cpu = int(os.environ.get("APEX_LIMIT_CPU_SECONDS", "0") or 0)
     if cpu > 0:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+
+def _exit_with_parent():
+    """Exits when the host is gone even if stdin never ends (plugin code that stopped reading it)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        logging.error("the host (process %d) is gone: exiting", parent)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="apex-parent-watch", daemon=True).start()
 
 
 def _load(path, class_name):
@@ -136,6 +151,7 @@ def main(argv):
     protocol_out = sys.stdout
     sys.stdout = sys.stderr  # print() in plugin code must not corrupt the protocol
     _apply_limits()
+    _exit_with_parent()
     if len(argv) < 2:
         raise SystemExit("ERROR usage: python -m apexagent_plugin <main_module.py> [ClassName]")
     server = _Server(_load(argv[1], argv[2] if len(argv) > 2 else ""), _Writer(protocol_out))

@@ -18,7 +18,7 @@ import io.apexagent.host.testing.HostProcess;
 /**
  * From the packaged jar (where {@code java.class.path} is only {@code quarkus-run.jar}): a Java plugin runs in
  * a child JVM and the reference Python plugin in a Python child; after the host is killed with SIGKILL —
- * no shutdown hook runs — both children exit on their own.
+ * no shutdown hook runs — the children exit on their own, a child that stopped reading its stdin included.
  */
 class ProcessOrphansClusterIT {
 
@@ -28,11 +28,17 @@ class ProcessOrphansClusterIT {
         Files.createDirectories(dir);
         Path javaPlugin = ProcessPluginFolders.java(dir, "orphan-java", "Where", ProcessPluginsIT.JAVA_PLUGIN, 64);
         Path pythonPlugin = Path.of("plugins/text-tools").toAbsolutePath();
+        Path deafPlugin = ProcessPluginFolders.python(dir, "orphan-deaf", ProcessPluginsIT.DEAF_PLUGIN);
         HostProcess host = HostProcess.start("node-proc",
                 Map.of("APEX_PLUGINS_DIRS", Path.of("plugins").toAbsolutePath() + "," + dir));
         try {
             awaitActive(host, "orphan-java");
             awaitActive(host, "text-tools");
+            awaitActive(host, "orphan-deaf");
+            // stops reading its stdin: it would never see the end of input when the host dies
+            given().baseUri(host.baseUrl()).contentType("application/json").body("{}")
+                    .post("/plugins/orphan-deaf/actions/run").then().statusCode(200).body("result.deaf", equalTo(true));
+            Thread.sleep(2500); // a ping (every 1 s) ends the read in flight; from then on nothing is read
             given().baseUri(host.baseUrl()).contentType("application/json").body("{}")
                     .post("/plugins/orphan-java/actions/run").then().statusCode(200)
                     .body("result.thread", equalTo("plugin-call"));
@@ -43,10 +49,11 @@ class ProcessOrphansClusterIT {
                     .filter(p -> p.parent().map(parent -> parent.pid() == host.pid()).orElse(false))
                     .filter(p -> {
                         String line = p.info().commandLine().orElse("");
-                        return line.contains(javaPlugin.toString()) || line.contains(pythonPlugin.toString());
+                        return line.contains(javaPlugin.toString()) || line.contains(pythonPlugin.toString())
+                                || line.contains(deafPlugin.toString());
                     })
                     .toList();
-            assertThat(children).as("a child JVM and a Python child of host %d", host.pid()).hasSize(2);
+            assertThat(children).as("a child JVM and two Python children of host %d", host.pid()).hasSize(3);
 
             host.kill();
             await("children of the killed host exit").atMost(Duration.ofSeconds(15))

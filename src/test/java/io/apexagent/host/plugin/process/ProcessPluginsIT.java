@@ -36,6 +36,23 @@ class ProcessPluginsIT {
 
     static final Path DIR = TestPluginDirectory.path();
 
+    /** Its {@code run} action leaves the host's pipe open but unread, and keeps answering with pongs. */
+    static final String DEAF_PLUGIN = """
+                    @action("run")
+                    def run(self, params):
+                        import threading
+                        self.unread = os.dup(0)  # the host's pipe stays open, and nobody reads it
+                        quiet, self.keep = os.pipe()
+                        os.dup2(quiet, 0)  # the SDK's reader waits on a pipe nobody writes
+                        def pong():  # never silent: heartbeats alone would not catch it
+                            while True:
+                                os.write(1, b'{"type":"pong"}\\n')
+                                time.sleep(0.2)
+                        threading.Thread(target=pong, daemon=True).start()
+                        return {"deaf": True}
+                """;
+
+
     static final String JAVA_PLUGIN = """
             package proc;
 
@@ -194,20 +211,7 @@ class ProcessPluginsIT {
 
     @Test
     void childThatStopsReadingItsStdinIsKilledWithoutHoldingUpTheHost() throws Exception {
-        Path folder = ProcessPluginFolders.python(DIR, "proc-deaf", """
-                    @action("run")
-                    def run(self, params):
-                        import threading
-                        self.unread = os.dup(0)  # the host's pipe stays open, and nobody reads it
-                        quiet, self.keep = os.pipe()
-                        os.dup2(quiet, 0)  # the SDK's reader waits on a pipe nobody writes
-                        def pong():  # never silent: heartbeats alone would not catch it
-                            while True:
-                                os.write(1, b'{"type":"pong"}\\n')
-                                time.sleep(0.2)
-                        threading.Thread(target=pong, daemon=True).start()
-                        return {"deaf": True}
-                """);
+        Path folder = ProcessPluginFolders.python(DIR, "proc-deaf", DEAF_PLUGIN);
         rescanAndAwait("proc-deaf", "ACTIVE");
         run("proc-deaf", Map.of()).statusCode(200).body("result.deaf", equalTo(true));
         Thread.sleep(1000); // pings drain what the reader had in flight; from now on nothing is read

@@ -64,8 +64,27 @@ public final class ChildMain {
         }
         Wire wire = new Wire(new FileOutputStream(FileDescriptor.out));
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        exitWithParent();
         new ChildMain(wire, args[0], args[1]).serve();
         Runtime.getRuntime().halt(0);
+    }
+
+    /** Exits when the host is gone even if stdin never ends (plugin code that stopped reading it). */
+    private static void exitWithParent() {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        Thread watch = new Thread(() -> {
+            while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parent) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("ERROR the host (process " + parent + ") is gone: exiting");
+            Runtime.getRuntime().halt(0);
+        }, "apex-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     private void serve() throws IOException {
