@@ -10,7 +10,6 @@ import jakarta.inject.Singleton;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.loader.PluginCodeVerifier;
-import io.apexagent.plugin.Permission;
 import io.apexagent.plugin.PluginSecurityException;
 
 /**
@@ -40,16 +39,11 @@ public class HostPluginCodeVerifier implements PluginCodeVerifier {
 
     @Override
     public void verify(PluginManifest manifest, List<Path> classPath) {
-        List<Violation> violations = new BytecodeScanner(PluginGrants.of(manifest), hostsNarrowed(manifest))
+        List<Violation> violations = new BytecodeScanner(PluginGrants.of(manifest), PluginGrants.hostsNarrowed(manifest))
                 .scan(classPath);
         if (!violations.isEmpty()) {
             throw new PluginSecurityException(manifest.id(), refusal(manifest, violations), null);
         }
-    }
-
-    private static boolean hostsNarrowed(PluginManifest manifest) {
-        return PluginGrants.of(manifest).contains(Permission.NETWORK_ACCESS)
-                && PluginGrants.policyOf(manifest.id()).allowedHosts().restricted();
     }
 
     static String refusal(PluginManifest manifest, List<Violation> violations) {

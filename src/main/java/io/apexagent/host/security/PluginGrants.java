@@ -46,4 +46,12 @@ public class PluginGrants {
         }
         return policy.of(manifest.id()).narrow(declared);
     }
+
+    /**
+     * @return whether the plugin has network_access but the operator limits it to some hosts
+     *         ({@code allowed-hosts}): then only {@code context.http()} can be held to them
+     */
+    public static boolean hostsNarrowed(PluginManifest manifest) {
+        return of(manifest).contains(Permission.NETWORK_ACCESS) && policyOf(manifest.id()).allowedHosts().restricted();
+    }
 }

@@ -25,8 +25,9 @@ import io.apexagent.plugin.PluginSecurityException;
  * compressed class space) and would not even start under a tight one. A Python
  * child gets RLIMIT_AS = {@code memory_mb}, set by its bootstrap with {@code resource.setrlimit}.
  * CPU: RLIMIT_CPU ({@code apex.plugins.process.cpu-seconds}, off by default) through {@code prlimit} for a
- * JVM and the bootstrap for Python. Network: without {@code network_access} the child runs in an empty
- * network namespace ({@code unshare -rn}) where the OS allows it, else with a logged warning. With
+ * JVM and the bootstrap for Python. Network: without {@code network_access} (not declared, or denied by the
+ * operator) the child runs in an empty network namespace ({@code unshare -rn}) where the OS allows it, else
+ * with a logged warning. With
  * {@code network_access} but hosts limited by the operator ({@code allowed-hosts}), it runs there too, whatever
  * {@code isolate-network} says: its only network is then {@code context.http()}, which the host checks against
  * those hosts; where no namespace can be had, such a plugin is refused.
@@ -77,12 +78,14 @@ final class ChildCommand {
 
     private static List<String> prefix(PluginManifest manifest, ApexConfig.Process config) {
         List<String> command = new ArrayList<>();
-        boolean network = manifest.permissions().contains(Permission.NETWORK_ACCESS.manifestName());
-        boolean hostsNarrowed = network && PluginGrants.policyOf(manifest.id()).allowedHosts().restricted();
-        if (network && !hostsNarrowed || !network && !config.isolateNetwork()) {
+        // the effective grant: network_access the operator denies is no network, whatever the manifest says
+        boolean network = PluginGrants.of(manifest).contains(Permission.NETWORK_ACCESS);
+        boolean hostsNarrowed = PluginGrants.hostsNarrowed(manifest);
+        boolean confine = network ? hostsNarrowed : config.isolateNetwork();
+        if (!confine) {
             return command;
         }
-        if (unshareWorks() && (config.isolateNetwork() || hostsNarrowed)) {
+        if (unshareWorks()) {
             command.addAll(List.of("unshare", "-rn"));
         } else if (hostsNarrowed) {
             throw new PluginSecurityException(manifest.id(), "plugin " + manifest.id() + " is refused: the operator "

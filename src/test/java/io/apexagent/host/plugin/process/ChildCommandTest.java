@@ -57,6 +57,19 @@ class ChildCommandTest {
         }
     }
 
+    @Test
+    void networkAccessTheOperatorDeniesIsNoNetwork() {
+        PluginManifest networked = manifest("\"permissions\":[\"network_access\"]");
+        try {
+            PluginGrants.usePolicy(OperatorPolicy.of(ApexConfigs.of(Map.of(
+                    "apex.security.policy.\"x\".deny", "network_access")).security().policy()));
+            assertThat(ChildCommand.python(networked, Path.of("/plugins/x/main.py"), Path.of("/sdk"),
+                    ProcessRoundTripBenchmark.defaults()).command()).startsWith("unshare", "-rn", "python3");
+        } finally {
+            PluginGrants.usePolicy(OperatorPolicy.NONE);
+        }
+    }
+
     private static PluginManifest manifest(String extra) {
         return TestManifests.toRecord(Path.of("/plugins/x"), "{\"id\":\"x\",\"name\":\"x\",\"version\":\"1.0.0\","
                 + "\"main_module\":\"main.py\",\"class_name\":\"proc.Main\",\"isolation\":\"process\"," + extra
