@@ -135,8 +135,12 @@ class ScaleOutClusterIT {
     /** Waits until every request has a final (or error) record, then checks none has two. */
     static Map<String, List<JsonNode>> awaitOneFinalEach(List<String> ids, Duration timeout) {
         Set<String> wanted = Set.copyOf(ids);
-        await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
-                .until(() -> finalsOf(wanted).keySet().containsAll(wanted));
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> finalsOf(wanted).keySet().containsAll(wanted));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(whyMissing(wanted), e);
+        }
         // Late duplicates, if any, would show up shortly: no request may have two finals for 3 s.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> finalsOf(wanted).values().stream().allMatch(l -> l.size() == 1));
@@ -150,6 +154,28 @@ class ScaleOutClusterIT {
         assertThat(duplicated).as("requests with more than one final record").isEmpty();
         assertThat(finals.values()).allSatisfy(l -> assertThat(l.get(0).path("type").asText()).isEqualTo("final"));
         return finals;
+    }
+
+    /** Which requests have no final record, and what {@code action_execution} says of a few of them. */
+    static String whyMissing(Set<String> wanted) {
+        List<String> missing = wanted.stream().filter(id -> !finalsOf(wanted).containsKey(id)).sorted().toList();
+        StringBuilder why = new StringBuilder(missing.size() + " of " + wanted.size()
+                + " requests have no final record; some of their action_execution rows:");
+        try (var db = TestInfrastructure.get().dataSource().getConnection();
+                var query = db.prepareStatement("SELECT request_id, status, node_id, lease_until, updated_at "
+                        + "FROM action_execution WHERE request_id = ANY(?)")) {
+            query.setArray(1, db.createArrayOf("varchar", missing.stream().limit(10).toArray()));
+            try (var rows = query.executeQuery()) {
+                while (rows.next()) {
+                    why.append("\n  ").append(rows.getString(1)).append(' ').append(rows.getString(2)).append(" on ")
+                            .append(rows.getString(3)).append(", lease until ").append(rows.getString(4))
+                            .append(", updated ").append(rows.getString(5));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            why.append(" (not readable: ").append(e.getMessage()).append(')');
+        }
+        return why.toString();
     }
 
     /**

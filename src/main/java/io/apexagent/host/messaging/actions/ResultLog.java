@@ -3,27 +3,21 @@ package io.apexagent.host.messaging.actions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -33,21 +27,29 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * result partition from a point in time. Needed only in rare cases: a replica died after publishing a
  * request's final record but before storing it (the replica that takes the request over looks here instead
  * of publishing a second final record), or a send failed after the broker may have written the record.
- * Look-ups share a few consumers (created on first use, without a consumer group) instead of opening a new
- * connection and group each time; blocking Kafka calls run on a worker thread. Thread-safe.
+ *
+ * <p>Rare for one request, but they come in crowds: a replica that takes over a dead one's partitions looks up
+ * every request the dead one was running, hundreds at once. So look-ups are queued and answered together by
+ * one reader thread with one consumer ({@link ResultLogPass}): a pass reads each partition that has look-ups
+ * once, however many look-ups wait on it. Blocking Kafka calls stay on that thread, off the shared worker
+ * pool whose threads other work (plugin timers, REST) needs. Thread-safe.
  */
 @ApplicationScoped
 public class ResultLog {
 
+    private static final Logger LOG = Logger.getLogger(ResultLog.class);
+
     static final String TOPIC = "apex.actions.results";
     /** How far before the stored time to start reading, to allow for clock differences between replicas. */
     static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
-    /** Most look-ups reading at once; more wait for a free consumer. */
-    static final int CONSUMERS = 2;
+    /** Longest one pass may read before its unanswered look-ups fail (their callers retry them). */
+    static final Duration PASS_LIMIT = Duration.ofSeconds(30);
 
     private final String bootstrap;
-    private final BlockingQueue<KafkaConsumer<String, String>> idle = new ArrayBlockingQueue<>(CONSUMERS);
-    private final Semaphore creatable = new Semaphore(CONSUMERS);
+    private final BlockingQueue<Lookup> pending = new LinkedBlockingQueue<>();
+    private final AtomicLong passes = new AtomicLong();
+    private Thread reader;
+    private volatile boolean closed;
 
     ResultLog(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.bootstrap = bootstrap;
@@ -70,74 +72,63 @@ public class ResultLog {
                 && seqText.equals(header(r, ResultPublisher.SEQ_HEADER))).map(Optional::isPresent);
     }
 
+    /** Passes read so far; a crowd of look-ups queued together costs one. For tests and diagnostics. */
+    long passes() {
+        return passes.get();
+    }
+
     private Uni<Optional<String>> find(String requestId, Instant since, Predicate<ConsumerRecord<String, String>> wanted) {
-        return Uni.createFrom().item(() -> withConsumer(c -> scan(c, requestId, since.minus(CLOCK_MARGIN), wanted)))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        // Deferred, so that a caller's retry queues a new look-up; answers leave the reader thread at once.
+        return Uni.createFrom().completionStage(() -> enqueue(new Lookup(requestId, since.minus(CLOCK_MARGIN)
+                .toEpochMilli(), wanted, new CompletableFuture<>())))
+                .emitOn(Infrastructure.getDefaultExecutor());
     }
 
-    /** Borrows a consumer; one that failed is closed rather than returned, as its state is unknown. */
-    private <T> T withConsumer(Function<KafkaConsumer<String, String>, T> lookUp) {
-        KafkaConsumer<String, String> consumer = borrow();
-        try {
-            T found = lookUp.apply(consumer);
-            idle.add(consumer);
-            return found;
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
-            creatable.release();
-            throw e;
+    private CompletableFuture<Optional<String>> enqueue(Lookup lookup) {
+        if (closed) {
+            lookup.answer().completeExceptionally(new IllegalStateException("the result log is closed (shutting down)"));
+            return lookup.answer();
         }
+        pending.add(lookup);
+        startReader();
+        return lookup.answer();
     }
 
-    private KafkaConsumer<String, String> borrow() {
-        KafkaConsumer<String, String> consumer = idle.poll();
-        if (consumer != null) {
-            return consumer;
-        }
-        if (creatable.tryAcquire()) {
-            return newConsumer();
-        }
-        try {
-            return idle.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a result-log consumer", e);
+    private synchronized void startReader() {
+        if (reader == null) {
+            reader = new Thread(this::readWhileOpen, "result-log-reader");
+            reader.setDaemon(true);
+            reader.start();
         }
     }
 
-    private KafkaConsumer<String, String> newConsumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try {
-            return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-        } catch (RuntimeException e) {
-            creatable.release();
-            throw e;
-        }
-    }
-
-    private static Optional<String> scan(KafkaConsumer<String, String> consumer, String requestId, Instant from,
-            Predicate<ConsumerRecord<String, String>> wanted) {
-        int partitions = consumer.partitionsFor(TOPIC).size();
-        byte[] key = requestId.getBytes(StandardCharsets.UTF_8);
-        // The same partition the producer's default partitioner chose for this key.
-        TopicPartition tp = new TopicPartition(TOPIC, Utils.toPositive(Utils.murmur2(key)) % partitions);
-        consumer.assign(List.of(tp));
-        long end = consumer.endOffsets(List.of(tp)).get(tp);
-        Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(Map.of(tp, from.toEpochMilli()));
-        if (start.get(tp) == null) {
-            return Optional.empty();
-        }
-        consumer.seek(tp, start.get(tp).offset());
-        while (consumer.position(tp) < end) {
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(1))) {
-                if (requestId.equals(r.key()) && wanted.test(r)) {
-                    return Optional.of(r.value());
+    /** The reader thread: waits for look-ups, then answers all that queued up in one pass. */
+    private void readWhileOpen() {
+        try (ResultLogPass pass = new ResultLogPass(bootstrap, TOPIC, PASS_LIMIT)) {
+            while (!closed) {
+                List<Lookup> batch = new ArrayList<>();
+                batch.add(pending.take());
+                pending.drainTo(batch);
+                passes.incrementAndGet();
+                try {
+                    pass.answer(batch);
+                } catch (RuntimeException e) {
+                    // Broker away, or the pass ran out of time: the callers retry, with a fresh consumer.
+                    LOG.debugf(e, "result-log pass failed; %d look-ups fail and will be retried", batch.size());
+                    batch.forEach(lookup -> lookup.answer().completeExceptionally(e));
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            failPending();
         }
-        return Optional.empty();
+    }
+
+    private void failPending() {
+        for (Lookup lookup; (lookup = pending.poll()) != null;) {
+            lookup.answer().completeExceptionally(new IllegalStateException("the result log is closed (shutting down)"));
+        }
     }
 
     private static boolean isFinal(ConsumerRecord<String, String> record) {
@@ -151,9 +142,19 @@ public class ResultLog {
     }
 
     @PreDestroy
-    void close() {
-        for (KafkaConsumer<String, String> consumer; (consumer = idle.poll()) != null;) {
-            consumer.close(Duration.ofSeconds(1));
+    synchronized void close() {
+        closed = true;
+        if (reader != null) {
+            reader.interrupt();
         }
+        failPending();
+    }
+
+    /**
+     * One look-up: the first record of {@code requestId} written at or after {@code fromMillis} that is
+     * {@code wanted}, or empty.
+     */
+    record Lookup(String requestId, long fromMillis, Predicate<ConsumerRecord<String, String>> wanted,
+            CompletableFuture<Optional<String>> answer) {
     }
 }

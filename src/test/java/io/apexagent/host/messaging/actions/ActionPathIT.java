@@ -116,13 +116,45 @@ class ActionPathIT {
         awaitFinal(id);
         java.time.Instant since = java.time.Instant.now().minusSeconds(60);
         for (int i = 0; i < 3; i++) {
-            // Repeated look-ups share the log's consumers instead of opening one each.
+            // Repeated look-ups reuse the log's one consumer instead of opening one each.
             assertThat(resultLog.containsChunk(id, 2, since).await().atMost(Duration.ofSeconds(30))).isTrue();
         }
         assertThat(resultLog.containsChunk(id, 3, since).await().atMost(Duration.ofSeconds(30))).isFalse();
         assertThat(resultLog.findFinal(id, since).await().atMost(Duration.ofSeconds(30)))
                 .hasValueSatisfying(value -> assertThat(value).contains("\"type\":\"final\""));
         assertThat(resultLog.containsFinal("never-sent-" + id, since).await().atMost(Duration.ofSeconds(30))).isFalse();
+    }
+
+    @Test
+    void aCrowdOfResultLookUpsIsAnsweredRightByAFewPasses() throws Exception {
+        // What a replica taking over a dead one's partitions asks: hundreds of requests at once.
+        List<String> done = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            done.add(send("""
+                    {"requestId":"%s","pluginId":"echo","action":"echo","params":{"text":"crowd"}}"""));
+        }
+        done.forEach(ActionPathIT::awaitFinal);
+        java.time.Instant since = java.time.Instant.now().minusSeconds(60);
+        long passesBefore = resultLog.passes();
+        List<java.util.concurrent.CompletableFuture<java.util.Optional<String>>> found = done.stream()
+                .map(id -> resultLog.findFinal(id, since).subscribeAsCompletionStage()).toList();
+        List<java.util.concurrent.CompletableFuture<Boolean>> absent = java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> resultLog.containsFinal("never-sent-" + UUID.randomUUID(), since)
+                        .subscribeAsCompletionStage()).toList();
+
+        for (int i = 0; i < done.size(); i++) {
+            String id = done.get(i);
+            assertThat(found.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasValueSatisfying(value -> assertThat(value).contains(id).contains("\"type\":\"final\""));
+        }
+        for (var answer : absent) {
+            assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+        }
+        // Queued together, they are read together: not one pass of the topic per look-up.
+        assertThat(resultLog.passes() - passesBefore).isLessThanOrEqualTo(10);
+        // A record written after the look-up's time is not an answer to it.
+        assertThat(resultLog.findFinal(done.get(0), java.time.Instant.now().plusSeconds(600))
+                .await().atMost(Duration.ofSeconds(30))).isEmpty();
     }
 
     @Test
