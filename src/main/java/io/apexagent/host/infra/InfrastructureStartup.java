@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.config.NodeIdentity;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vault.client.VaultClient;
 
 /**
  * First thing at start: makes sure Kafka, PostgreSQL and Vault answer (failing with a message that
@@ -51,6 +52,16 @@ public class InfrastructureStartup {
         LOG.infof("Node %s: database schema at version %s (%d migrations applied now)",
                 node.nodeId(), flyway.info().current() == null ? "none" : flyway.info().current().getVersion(),
                 result.migrationsExecuted);
+    }
+
+    /**
+     * Creates the shared Vault client here, on the main thread. Created lazily instead, it would belong to
+     * whatever Vert.x context first needed it; if that is the HTTP server's (an API call), Vert.x closes it as
+     * soon as the server stops at the start of shutdown, before the plugins' final state snapshots are
+     * encrypted, and those snapshots are lost.
+     */
+    void createVaultClientOutsideVerticles(@Observes @Priority(2) StartupEvent event, VaultClient vault) {
+        LOG.debugf("Vault client for %s created", vaultUrl);
     }
 
     List<ServerEndpoint> endpoints() {

@@ -19,6 +19,7 @@ import io.apexagent.host.testing.HostProcess;
  * From the packaged jar (where {@code java.class.path} is only {@code quarkus-run.jar}): a Java plugin runs in
  * a child JVM and the reference Python plugin in a Python child; after the host is killed with SIGKILL —
  * no shutdown hook runs — the children exit on their own, a child that stopped reading its stdin included.
+ * Stopped with SIGTERM, the host lets its children run their own shutdown first.
  */
 class ProcessOrphansClusterIT {
 
@@ -61,6 +62,31 @@ class ProcessOrphansClusterIT {
         } finally {
             host.close();
         }
+    }
+
+    @Test
+    void aSigtermGivesChildrenTheirOrderlyShutdown() throws Exception {
+        Path dir = Path.of("target/cluster/process-goodbye").toAbsolutePath();
+        Files.createDirectories(dir);
+        Path marker = dir.resolve("goodbye.txt");
+        Files.deleteIfExists(marker);
+        ProcessPluginFolders.python(dir, "proc-goodbye", """
+                    @action("run")
+                    def run(self, params):
+                        return {"ok": True}
+
+                    def shutdown(self):
+                        with open("%s", "w") as f:
+                            f.write("stopped in order")
+                """.formatted(marker));
+        HostProcess host = HostProcess.start("node-proc-goodbye",
+                Map.of("APEX_PLUGINS_DIRS", Path.of("plugins").toAbsolutePath() + "," + dir));
+        try {
+            awaitActive(host, "proc-goodbye");
+        } finally {
+            host.close(); // SIGTERM: the host stops its plugins before it exits
+        }
+        assertThat(marker).as("written by the plugin's shutdown()").hasContent("stopped in order");
     }
 
     private static void awaitActive(HostProcess host, String plugin) {
