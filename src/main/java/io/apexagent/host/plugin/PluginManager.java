@@ -20,6 +20,7 @@ import io.apexagent.host.events.PluginErrorEvent;
 import io.apexagent.host.events.PluginEventHub;
 import io.apexagent.host.plugin.context.HostPluginContext;
 import io.apexagent.host.plugin.lifecycle.PluginState;
+import io.apexagent.host.plugin.process.ChildProcesses;
 import io.apexagent.host.plugin.runtime.ActionDispatcher;
 import io.apexagent.host.plugin.runtime.ManagedPlugin;
 import io.apexagent.plugin.ActionChunk;
@@ -79,6 +80,7 @@ public class PluginManager {
     private io.apexagent.host.plugin.runtime.CallLimits limits;
 
     void onStart(@Observes @Priority(50) StartupEvent event) {
+        ChildProcesses.orderlyStopExpected();
         PluginFactory factory = new PluginFactory(config, node.nodeId(), bus::publishLifecycle, bus::publishError,
                 new HostPluginContext.Services(bus, hub, vault, new DependencyCallsImpl(),
                         stateSaves.isResolvable() ? stateSaves.get() : HostPluginContext.StateSaves.DISABLED,
@@ -147,22 +149,26 @@ public class PluginManager {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (watchers != null) {
-            watchers.close();
+        try {
+            if (watchers != null) {
+                watchers.close();
+            }
+            if (limits != null) {
+                limits.close();
+            }
+            if (recovery != null) {
+                recovery.close();
+            }
+            if (registry != null) {
+                onLifecycleThread(() -> {
+                    registry.stopAll("host shutting down");
+                    return null;
+                }).await().atMost(config.plugins().drainTimeout().plusSeconds(10));
+            }
+            lifecycleThread.shutdown();
+        } finally {
+            ChildProcesses.orderlyStopDone();
         }
-        if (limits != null) {
-            limits.close();
-        }
-        if (recovery != null) {
-            recovery.close();
-        }
-        if (registry != null) {
-            onLifecycleThread(() -> {
-                registry.stopAll("host shutting down");
-                return null;
-            }).await().atMost(config.plugins().drainTimeout().plusSeconds(10));
-        }
-        lifecycleThread.shutdown();
     }
 
     // --- queries ---------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 package io.apexagent.host.plugin.process;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * children exit on their own when their stdin reaches end of input.) Also holds the one timer that pings all
  * children. Thread-safe.
  */
-final class ChildProcesses {
+public final class ChildProcesses {
 
     /** Heartbeat timer of all connections; its tasks only write a line. */
     static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -24,12 +24,14 @@ final class ChildProcesses {
     });
 
     /**
-     * How long the hook leaves children to the orderly stop, which runs at the same time (JVM shutdown hooks
-     * run concurrently): the host's stop sends each child {@code shutdown} and waits for its calls (the drain
-     * timeout, 30 s by default, plus 10 s). Killing at once would cut those calls and skip the plugins' own
-     * shutdown. Children still running after it are killed.
+     * How long the hook leaves children to the host's orderly stop, which runs at the same time (JVM shutdown
+     * hooks run concurrently): it sends each child {@code shutdown} and waits for its calls (the drain timeout,
+     * 30 s by default, plus 10 s). Killing at once would cut those calls and skip the plugins' own shutdown.
      */
     static final Duration GRACE_AT_EXIT = Duration.ofSeconds(45);
+
+    private static final CountDownLatch ORDERLY_STOP_DONE = new CountDownLatch(1);
+    private static volatile boolean orderlyStopExpected;
 
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -49,15 +51,23 @@ final class ChildProcesses {
         RUNNING.remove(process);
     }
 
-    /** Waits for the children to end with the orderly stop, up to {@link #GRACE_AT_EXIT}; kills the rest. */
+    /** The host's plugins are up: at exit, the hook waits for their orderly stop before it kills children. */
+    public static void orderlyStopExpected() {
+        orderlyStopExpected = true;
+    }
+
+    /** The host's orderly stop ended: children it did not end are killed at once. */
+    public static void orderlyStopDone() {
+        ORDERLY_STOP_DONE.countDown();
+    }
+
+    /** Waits for the orderly stop (if one is due), up to {@link #GRACE_AT_EXIT}; then kills what is left. */
     private static void reap() {
-        long deadline = System.nanoTime() + GRACE_AT_EXIT.toNanos();
-        for (Process child : List.copyOf(RUNNING)) {
+        if (orderlyStopExpected) {
             try {
-                child.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                ORDERLY_STOP_DONE.await(GRACE_AT_EXIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
             }
         }
         RUNNING.forEach(Process::destroyForcibly);
