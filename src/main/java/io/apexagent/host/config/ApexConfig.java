@@ -41,6 +41,21 @@ public interface ApexConfig {
         /** Longest pause between retries of a result publication or database write while a server is down. */
         @WithDefault("10s")
         Duration maxRetryBackoff();
+
+        /** Request records fetched by one poll of {@code apex.actions.requests}. */
+        @WithDefault("500")
+        int maxPollRecords();
+
+        /** How often the offsets of finished requests are committed (also on rebalance and at shutdown). */
+        @WithDefault("1s")
+        Duration commitInterval();
+
+        /**
+         * At shutdown, how long running requests may still finish (and get their offsets committed) before the
+         * request consumer closes; what is still running then is read again by the next owner of its partition.
+         */
+        @WithDefault("15s")
+        Duration drainTimeout();
     }
 
     /** Checks of plugin code before it is loaded: signatures and the bytecode rules. */

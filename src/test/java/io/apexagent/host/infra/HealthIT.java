@@ -19,6 +19,7 @@ class HealthIT {
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems(
                         "SmallRye Reactive Messaging - readiness check",
+                        io.apexagent.host.messaging.actions.RequestConsumerHealthCheck.NAME,
                         "Reactive PostgreSQL connections health check",
                         "Vault connection health check"))
                 .body("checks.findAll { it.status != 'UP' }.size()", equalTo(0));

@@ -6,8 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,22 +19,21 @@ import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.discovery.PluginVersions;
 import io.apexagent.plugin.PluginException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Consumes {@code apex.actions.requests}: parse → dead-letter or validate → claim in PostgreSQL →
+ * Handles the records of {@code apex.actions.requests} that {@link RequestPoller} reads: parse → dead-letter or validate → claim in PostgreSQL →
  * run on the plugin's workers → publish chunks and one final/error record → store it as published → commit.
  * Many requests run at once (bounded by {@code apex.actions.max-in-flight}, and per plugin by its capacity:
  * {@link KafkaPluginCalls}); a slow plugin holds only its own requests. The two {@code action_execution}
  * writes of a request (claim; final record with its published mark) are group-committed with those of concurrent requests
  * ({@link GroupCommit}), and a running request's lease is renewed while its call runs ({@link LeaseKeeper}). The offset of a request is committed only after its final or error record was
- * acknowledged by the broker (throttled commit strategy: offsets commit in order as requests finish).
+ * acknowledged by the broker: {@link #handle} completes only then.
  */
 @ApplicationScoped
 public class ActionRequestConsumer {
 
-    /** Incoming channel of {@code apex.actions.requests}. */
-    public static final String REQUESTS = "action-requests";
+    /** Topic of action requests. */
+    public static final String TOPIC = "apex.actions.requests";
 
     private static final Logger LOG = Logger.getLogger(ActionRequestConsumer.class);
 
@@ -45,7 +43,6 @@ public class ActionRequestConsumer {
     private final ResultPublisher publisher;
     private final ResultLog resultLog;
     private final RequestParser parser;
-    private final InFlightPermits permits;
     private final String nodeId;
     private final Duration lease;
     private final Backoff backoff;
@@ -60,7 +57,6 @@ public class ActionRequestConsumer {
         this.executions = executions;
         this.publisher = publisher;
         this.parser = new RequestParser(json, config.actions().maxRequestBytes());
-        this.permits = new InFlightPermits(config.actions().maxInFlight());
         this.nodeId = node.nodeId();
         this.lease = config.actions().lease();
         this.backoff = new Backoff(Duration.ofMillis(200), config.actions().maxRetryBackoff());
@@ -68,40 +64,23 @@ public class ActionRequestConsumer {
     }
 
     /**
-     * Admits a request and returns as soon as it holds an in-flight permit, so the next record can be
-     * read while this one runs. The request acknowledges its message itself when it is finished.
+     * Runs one request record to its end: dead letter, error record, or the request's final record stored as
+     * published. Completes once the broker acknowledged that record (then the offset may be committed).
      */
-    @Incoming(REQUESTS)
-    public Uni<Void> onRequest(Message<String> message) {
-        return WithoutContextPropagation.get(() -> permits.acquire()
-                .invoke(() -> WithoutContextPropagation.run(() -> start(message))));
-    }
-
-    private void start(Message<String> message) {
-        handle(message)
-                .onTermination().invoke(permits::release)
-                // Detached on purpose: the request's completion is signalled by its ack, not by this Uni.
-                .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure,
-                        "request at %s was not completed and will be redelivered", origin(message)));
-    }
-
-    Uni<Void> handle(Message<String> message) {
-        IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        RequestParser.Parsed parsed = parser.parse(message.getPayload());
-        Uni<Void> work;
+    Uni<Void> handle(ConsumerRecord<String, String> record) {
+        RequestParser.Parsed parsed = parser.parse(record.value());
         if (parsed instanceof RequestParser.Malformed malformed) {
-            LOG.warnf("request at %s sent to the DLQ: %s", origin(message), malformed.reason());
-            work = publisher.deadLetter(keyOf(meta), message.getPayload(), malformed.reason(), meta.getTopic(),
-                    meta.getPartition(), meta.getOffset());
-        } else if (parsed instanceof RequestParser.Invalid invalid) {
-            work = finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action(), null),
+            LOG.warnf("request at %s sent to the DLQ: %s", origin(record), malformed.reason());
+            return publisher.deadLetter(record.key(), record.value(), malformed.reason(), record.topic(),
+                    record.partition(), record.offset());
+        }
+        if (parsed instanceof RequestParser.Invalid invalid) {
+            return finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action(), null),
                     errorRecord(invalid.requestId(), invalid.pluginId(), null, invalid.action(), 0,
                             "invalid_request", invalid.reason()), false);
-        } else {
-            ActionRequest request = ((RequestParser.Valid) parsed).request();
-            work = onceOnThisNode(request.requestId(), () -> claimAndRun(request, meta.getPartition(), meta.getOffset()));
         }
-        return work.chain(() -> Uni.createFrom().completionStage(message.ack()));
+        ActionRequest request = ((RequestParser.Valid) parsed).request();
+        return onceOnThisNode(request.requestId(), () -> claimAndRun(request, record.partition(), record.offset()));
     }
 
     /**
@@ -273,13 +252,8 @@ public class ActionRequestConsumer {
         stopping = true;
     }
 
-    private static String keyOf(IncomingKafkaRecordMetadata<?, ?> meta) {
-        return meta.getKey() == null ? null : meta.getKey().toString();
-    }
-
-    private static String origin(Message<String> message) {
-        return message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> m.getTopic() + "/" + m.getPartition() + "@" + m.getOffset()).orElse("?");
+    private static String origin(ConsumerRecord<String, String> record) {
+        return record.topic() + "/" + record.partition() + "@" + record.offset();
     }
 
     private record Attempt(String requestId, String pluginId, String action, String traceparent) {

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -118,15 +119,31 @@ public class ResultPublisher {
                 : resultLog.containsFinal(requestId, since);
     }
 
-    /** Sends a raw request record to the DLQ with the reason and its origin in headers. */
+    /**
+     * Sends a raw request record to the DLQ with the reason and its origin in headers. A value too large to be
+     * sent (a compressed request can exceed the producer's {@code max.request.size} once decompressed) is left
+     * out, and the reason says so: the dead letter must get through, or the record's offset never commits.
+     */
     public Uni<Void> deadLetter(String key, String value, String reason, String topic, int partition, long offset) {
+        String text = value == null ? "" : value;
+        return retryDeadLetter(deadLetterRecord(key, text, reason, topic, partition, offset))
+                .onFailure(RecordTooLargeException.class).recoverWithUni(e -> retryDeadLetter(deadLetterRecord(key, "",
+                        reason + "; the value (" + text.length() + " characters) was left out: " + e.getMessage(),
+                        topic, partition, offset)));
+    }
+
+    private Uni<Void> retryDeadLetter(ProducerRecord<String, String> record) {
+        return backoff.retry(send(record), e -> !stopping && !(e instanceof RecordTooLargeException),
+                e -> LOG.warnf("dead letter of %s not acknowledged, resending: %s",
+                        new String(record.headers().lastHeader(SOURCE_HEADER).value(), StandardCharsets.UTF_8), e));
+    }
+
+    private static ProducerRecord<String, String> deadLetterRecord(String key, String value, String reason,
+            String topic, int partition, long offset) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(SOURCE_HEADER, (topic + "/" + partition + "@" + offset).getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, String> record = new ProducerRecord<>(DLQ_TOPIC, null, key, value == null ? "" : value,
-                headers);
-        return backoff.retry(send(record), e -> !stopping, e -> LOG.warnf(
-                "dead letter of %s/%d@%d not acknowledged, resending: %s", topic, partition, offset, e));
+        return new ProducerRecord<>(DLQ_TOPIC, null, key, value, headers);
     }
 
     /** One send, completed on the worker pool once the broker acknowledged (or refused) the record. */

@@ -164,19 +164,37 @@ class ActionPathIT {
                 new ProducerRecord<>("apex.actions.requests", key, "{this is not json"),
                 new ProducerRecord<>("apex.actions.requests", key, "{\"pluginId\":\"echo\",\"action\":\"echo\"}"))
                 .awaitCompletion();
-        // Same key, same partition: a valid request behind the poison ones is still served.
-        String id = UUID.randomUUID().toString();
-        kafka.produceStrings().fromRecords(new ProducerRecord<>("apex.actions.requests", key,
-                "{\"requestId\":\"" + id + "\",\"pluginId\":\"echo\",\"action\":\"echo\",\"params\":{\"text\":\"x\"}}"))
-                .awaitCompletion();
-        awaitFinal(id);
+        servedBehindThePoison(key);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            List<ConsumerRecord<String, String>> dead = dlq.getRecords().stream().filter(r -> key.equals(r.key())).toList();
+            List<ConsumerRecord<String, String>> dead = deadLettersOf(key);
             assertThat(dead).hasSize(2);
             assertThat(header(dead.get(0), ResultPublisher.REASON_HEADER)).startsWith("not JSON");
             assertThat(dead.get(0).value()).isEqualTo("{this is not json");
             assertThat(header(dead.get(1), ResultPublisher.REASON_HEADER)).startsWith("missing requestId");
             assertThat(header(dead.get(0), ResultPublisher.SOURCE_HEADER)).startsWith("apex.actions.requests/");
+        });
+    }
+
+    @Test
+    void aRecordWithoutValueAndOneTooLargeForTheDlqDoNotStallThePartition() throws Exception {
+        String key = "poison-" + UUID.randomUUID();
+        // Compressed, a record can pass the broker's size limit and still exceed max-request-bytes (and the host
+        // producer's max.request.size) once read: its dead letter must still get through.
+        String huge = "€".repeat(400_000);
+        kafka.produceStrings()
+                .withProp(org.apache.kafka.clients.producer.ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip")
+                .withProp(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024)
+                .fromRecords(new ProducerRecord<>("apex.actions.requests", key, null),
+                        new ProducerRecord<>("apex.actions.requests", key, huge))
+                .awaitCompletion();
+        servedBehindThePoison(key);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<ConsumerRecord<String, String>> dead = deadLettersOf(key);
+            assertThat(dead).hasSize(2);
+            assertThat(header(dead.get(0), ResultPublisher.REASON_HEADER)).startsWith("empty record");
+            assertThat(header(dead.get(1), ResultPublisher.REASON_HEADER)).startsWith("oversized record")
+                    .contains("the value (400000 characters) was left out");
+            assertThat(dead.get(1).value()).isEmpty();
         });
     }
 
@@ -259,6 +277,19 @@ class ActionPathIT {
             assertThat(ce.path("data").path("type").asText()).isEqualTo("note.added");
             assertThat(ce.path("data").path("data").path("text").asText()).isEqualTo(text);
         }));
+    }
+
+    /** Same key, same partition: a valid request behind the poison ones is still served. */
+    static void servedBehindThePoison(String key) {
+        String id = UUID.randomUUID().toString();
+        kafka.produceStrings().fromRecords(new ProducerRecord<>("apex.actions.requests", key,
+                "{\"requestId\":\"" + id + "\",\"pluginId\":\"echo\",\"action\":\"echo\",\"params\":{\"text\":\"x\"}}"))
+                .awaitCompletion();
+        awaitFinal(id);
+    }
+
+    static List<ConsumerRecord<String, String>> deadLettersOf(String key) {
+        return dlq.getRecords().stream().filter(r -> key.equals(r.key())).toList();
     }
 
     static String send(String template) {

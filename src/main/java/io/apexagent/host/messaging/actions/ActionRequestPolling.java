@@ -1,0 +1,55 @@
+package io.apexagent.host.messaging.actions;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.apexagent.host.config.ApexConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Starts the request consumer ({@link RequestPoller}) once the plugins are loaded, and drains it first at
+ * shutdown, before plugins stop and before the database and broker steps of running requests give up.
+ */
+@ApplicationScoped
+public class ActionRequestPolling {
+
+    private final ActionRequestConsumer requests;
+    private final ApexConfig.Actions config;
+    private final String bootstrap;
+    private volatile RequestPoller poller;
+
+    ActionRequestPolling(ActionRequestConsumer requests, ApexConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.requests = requests;
+        this.config = config.actions();
+        this.bootstrap = bootstrap;
+    }
+
+    /** After the plugins' initial load (priority 50), where the reactive messaging channels start (1000). */
+    void onStart(@Observes @Priority(1000) StartupEvent event) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                RequestConsumerSettings.of(bootstrap, RequestConsumerSettings.GROUP, config.maxPollRecords()));
+        poller = new RequestPoller(consumer, ActionRequestConsumer.TOPIC, config.maxInFlight(), config.commitInterval(),
+                requests::handle);
+        poller.start();
+    }
+
+    /** Before the other shutdown observers (default priority 2500), so that running requests can still finish. */
+    void onStop(@Observes @Priority(10) ShutdownEvent event) throws InterruptedException {
+        RequestPoller running = poller;
+        if (running != null) {
+            running.stop(config.drainTimeout());
+        }
+    }
+
+    /** @return what the consumer is doing; {@link RequestPoller.State#STARTING} before start-up */
+    RequestPoller.State state() {
+        RequestPoller running = poller;
+        return running == null ? RequestPoller.State.STARTING : running.state();
+    }
+}
