@@ -126,7 +126,7 @@ public class ActionRequestConsumer {
             return Uni.createFrom().voidItem();
         }
         Uni<Boolean> alreadyOnTopic = done.sameRecord()
-                ? retrying(resultLog.containsFinal(request.requestId(), done.storedAt()))
+                ? readingResultLog(resultLog.containsFinal(request.requestId(), done.storedAt()))
                 : Uni.createFrom().item(false);
         String type = done.finalRecord().contains("\"type\":\"error\"") ? ResultRecord.ERROR : ResultRecord.FINAL;
         return alreadyOnTopic
@@ -140,7 +140,7 @@ public class ActionRequestConsumer {
      * publishing the final record, store that record instead of running the request a second time.
      */
     private Uni<Void> resume(ActionRequest request, ActionExecutions.TakenOver takenOver) {
-        return retrying(resultLog.findFinal(request.requestId(), takenOver.firstClaimed()))
+        return readingResultLog(resultLog.findFinal(request.requestId(), takenOver.firstClaimed()))
                 .chain(published -> published.isPresent()
                         ? retrying(executions.finished(request.requestId(), published.get()))
                         : run(request));
@@ -246,6 +246,12 @@ public class ActionRequestConsumer {
     private <T> Uni<T> retrying(Uni<T> databaseStep) {
         return backoff.retry(databaseStep, e -> !stopping,
                 e -> LOG.warnf("action_execution not reachable, retrying: %s", e.getMessage()));
+    }
+
+    /** Retries a look-up on the result topic while the broker is away, as {@link #retrying} does for the database. */
+    private <T> Uni<T> readingResultLog(Uni<T> lookUp) {
+        return backoff.retry(lookUp, e -> !stopping,
+                e -> LOG.warnf("%s not readable, retrying: %s", ResultLog.TOPIC, e.getMessage()));
     }
 
     void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
