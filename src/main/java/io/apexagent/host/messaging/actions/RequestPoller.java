@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -30,8 +32,8 @@ import io.smallrye.mutiny.Uni;
  * the group) and fetched records wait here in offset order until a request finishes. A request's offset is
  * committed once it and every request before it in its partition finished ({@link PartitionOffsets}), every
  * {@code commitInterval}, on revoke and at stop. Requests finish on other threads: they queue their completion,
- * which this thread applies, because a Kafka consumer is not thread-safe. A failing record or poll is logged and
- * the loop goes on.
+ * which this thread applies, because a Kafka consumer is not thread-safe. A failing poll is logged and the loop
+ * goes on; a request whose handling failed is run again after a pause.
  */
 final class RequestPoller {
 
@@ -41,6 +43,14 @@ final class RequestPoller {
     private static final Logger LOG = Logger.getLogger(RequestPoller.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final long PAUSE_AFTER_FAILURE_MS = 1000;
+    static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
+    static final Duration LAST_RETRY_PAUSE = Duration.ofSeconds(30);
+    /** Runs failed requests again after their pause; it only starts them, so one thread serves all. */
+    private static final ScheduledExecutorService RETRIES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "apex-request-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Consumer<String, String> consumer;
     private final String topic;
@@ -153,27 +163,49 @@ final class RequestPoller {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         PartitionOffsets.Track track = offsets.started(partition, record.offset());
         inFlight++;
+        run(record, track, 1);
+    }
+
+    /** On the poller's thread, or the retry timer's for a request run again. */
+    private void run(ConsumerRecord<String, String> record, PartitionOffsets.Track track, int attempt) {
         WithoutContextPropagation.run(() -> {
             try {
                 handler.apply(record).subscribe().with(
                         ok -> finish(new Finished(track, record.offset(), true)),
-                        failure -> failed(record, track, failure));
+                        failure -> failed(record, track, attempt, failure));
             } catch (RuntimeException e) {
-                failed(record, track, e);
+                failed(record, track, attempt, e);
             }
         });
     }
 
-    private void failed(ConsumerRecord<String, String> record, PartitionOffsets.Track track, Throwable failure) {
-        LOG.errorf(failure, "request at %s-%d@%d was not completed; its offset stays uncommitted, so it is read "
-                + "again after a restart or rebalance", record.topic(), record.partition(), record.offset());
-        finish(new Finished(track, record.offset(), false));
+    /**
+     * A request whose handling failed (not its action: that gets an error record) is run again after a pause
+     * that doubles up to {@link #LAST_RETRY_PAUSE}, still counted in flight and holding its partition's commits.
+     * Leaving it alone would hold those commits for good, with nothing to say so. Its claim in
+     * {@code action_execution} makes the new run resume rather than repeat it. A replica that is stopping leaves it
+     * to the partition's next owner instead.
+     */
+    private void failed(ConsumerRecord<String, String> record, PartitionOffsets.Track track, int attempt,
+            Throwable failure) {
+        if (stopping) {
+            LOG.errorf(failure, "request at %s-%d@%d was not completed before this replica stopped; its offset stays "
+                    + "uncommitted, so the partition's next owner reads it again", record.topic(), record.partition(),
+                    record.offset());
+            finish(new Finished(track, record.offset(), false));
+            return;
+        }
+        long pause = Math.min(FIRST_RETRY_PAUSE.toMillis() << Math.min(attempt - 1, 16), LAST_RETRY_PAUSE.toMillis());
+        LOG.errorf(failure, "request at %s-%d@%d was not completed (attempt %d); running it again in %d ms, and until "
+                + "then the partition's offset is not committed past it", record.topic(), record.partition(),
+                record.offset(), attempt, pause);
+        RETRIES.schedule(() -> run(record, track, attempt + 1), pause, TimeUnit.MILLISECONDS);
     }
 
     /** On any thread: queue the completion, and wake the poller if it waits for one to start more requests. */
     private void finish(Finished done) {
         finished.add(done);
-        if (wakeOnFinish.compareAndSet(true, false)) {
+        if (wakeOnFinish.compareAndSet(true, false) && state == State.POLLING) {
             consumer.wakeup();
         }
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Uni;
 
-/** The poller's loop against a mock consumer: the in-flight limit, failing records, revoke and stop. */
+/** The poller's loop against a mock consumer: the in-flight limit, failed requests run again, revoke and stop. */
 class RequestPollerTest {
 
     static final String TOPIC = "apex.actions.requests";
@@ -79,13 +79,16 @@ class RequestPollerTest {
     }
 
     @Test
-    void aRecordThatThrowsOrFailsNeitherStopsTheLoopNorIsCommitted() {
+    void aRequestThatThrowsOrFailsIsRunAgainAndItsPartitionCommitsOnlyOnceItCompletes() {
+        Map<Long, Integer> attempts = new ConcurrentHashMap<>();
         start(8, record -> {
             started.add(record.offset());
-            if (record.value() == null) {
+            int attempt = attempts.merge(record.partition() * 100L + record.offset(), 1, Integer::sum);
+            if (record.value() == null && attempt == 1) {
                 throw new IllegalStateException("no value");
             }
-            return "fail".equals(record.value()) ? Uni.createFrom().failure(new IllegalStateException("failed"))
+            return "fail".equals(record.value()) && attempt < 3
+                    ? Uni.createFrom().failure(new IllegalStateException("failed"))
                     : Uni.createFrom().voidItem();
         });
         assign(P0, P1);
@@ -97,13 +100,21 @@ class RequestPollerTest {
         });
         add(P1, 2);
 
+        // Before their retries (1 s away), neither partition commits past its failed request.
         await().untilAsserted(() -> assertThat(started).hasSize(5));
         assertThat(poller.state()).isEqualTo(RequestPoller.State.POLLING);
         consumer.schedulePollTask(() -> { });
-        await().during(Duration.ofMillis(200)).untilAsserted(() -> {
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofMillis(900)).untilAsserted(() -> {
             assertThat(committed(P0)).isNull();
             assertThat(committed(P1)).isNull();
         });
+        // Run again (the one that failed twice after 1 s and 2 s more), each partition commits past all.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(committed(P0)).isEqualTo(2L);
+            assertThat(committed(P1)).isEqualTo(3L);
+        });
+        assertThat(attempts).containsEntry(0L, 2).containsEntry(100L, 3).containsEntry(101L, 1);
+        assertThat(poller.state()).isEqualTo(RequestPoller.State.POLLING);
     }
 
     @Test
