@@ -65,6 +65,7 @@ class ScaleOutClusterIT {
     void twoReplicasShareTheRequestsOfSixPartitions() throws Exception {
         hosts.add(HostProcess.start("node-a", ENV));
         hosts.add(HostProcess.start("node-b", ENV));
+        awaitGroupMembersWithPartitions("node-a", "node-b");
         List<String> ids = sendEcho(600);
         Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(2));
         Map<String, Long> byNode = finals.values().stream().map(l -> l.get(0).path("nodeId").asText())
@@ -77,6 +78,7 @@ class ScaleOutClusterIT {
         HostProcess victim = HostProcess.start("node-c", ENV);
         hosts.add(victim);
         hosts.add(HostProcess.start("node-d", ENV));
+        awaitGroupMembersWithPartitions("node-c", "node-d");
         List<String> ids = sendTicker("kill-", 5000, 2, 20);
         Set<String> wanted = Set.copyOf(ids);
         await().atMost(Duration.ofMinutes(1)).until(() -> finalsOf(wanted).size() >= 300);
@@ -102,6 +104,26 @@ class ScaleOutClusterIT {
         // Every request gets exactly one final record: none lost, none written twice across the restart.
         Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(4));
         System.out.println("[broker restart] requests: " + ids.size() + ", with a final record: " + finals.size());
+    }
+
+    /**
+     * Waits until each of {@code nodes} owns some of the request partitions. A replica is ready once its
+     * consumer polls; joining the group (two rebalances with cooperative assignment) can end later, and echo
+     * requests sent before then may all be served by the replica that was there first.
+     */
+    static void awaitGroupMembersWithPartitions(String... nodes) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfrastructure.get().kafkaBootstrap()))) {
+            Set<String> clients = java.util.Arrays.stream(nodes)
+                    .map(n -> io.apexagent.host.messaging.actions.ActionRequestPolling.CLIENT_ID_PREFIX + n)
+                    .collect(Collectors.toSet());
+            await("replicas " + clients + " owning partitions of the requests").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> admin.describeConsumerGroups(List.of("apex-host"))
+                            .all().get().get("apex-host").members().stream()
+                            .filter(m -> !m.assignment().topicPartitions().isEmpty())
+                            .map(m -> m.clientId()).collect(Collectors.toSet()).containsAll(clients));
+        }
     }
 
     /** Sends {@code n} streaming requests (ticker counting 1..to, interval_ms apart); returns their ids. */

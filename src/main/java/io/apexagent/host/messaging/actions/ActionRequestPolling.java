@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.apexagent.host.config.ApexConfig;
+import io.apexagent.host.config.NodeIdentity;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -18,22 +19,30 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class ActionRequestPolling {
 
+    /** The request consumer's {@code client.id} is this and the node id. */
+    public static final String CLIENT_ID_PREFIX = "apex-requests-";
+
     private final ActionRequestConsumer requests;
     private final ApexConfig.Actions config;
     private final String bootstrap;
+    private final String nodeId;
     private volatile RequestPoller poller;
 
-    ActionRequestPolling(ActionRequestConsumer requests, ApexConfig config,
+    ActionRequestPolling(ActionRequestConsumer requests, ApexConfig config, NodeIdentity node,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.requests = requests;
+        this.nodeId = node.nodeId();
         this.config = config.actions();
         this.bootstrap = bootstrap;
     }
 
     /** After the plugins' initial load (priority 50), where the reactive messaging channels start (1000). */
     void onStart(@Observes @Priority(1000) StartupEvent event) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-                RequestConsumerSettings.of(bootstrap, RequestConsumerSettings.GROUP, config.maxPollRecords()));
+        java.util.Properties settings = RequestConsumerSettings.of(bootstrap, RequestConsumerSettings.GROUP,
+                config.maxPollRecords());
+        // Names the replica in the group's description (kafka-consumer-groups --describe, Admin clients).
+        settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + nodeId);
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings);
         poller = new RequestPoller(consumer, ActionRequestConsumer.TOPIC, config.maxInFlight(), config.commitInterval(),
                 requests::handle);
         poller.start();
