@@ -22,7 +22,9 @@ class HealthIT {
                         io.apexagent.host.messaging.actions.RequestConsumerHealthCheck.NAME,
                         "Reactive PostgreSQL connections health check",
                         "Vault connection health check"))
-                .body("checks.findAll { it.status != 'UP' }.size()", equalTo(0));
+                .body("checks.findAll { it.status != 'UP' }.size()", equalTo(0))
+                .body("checks.find { it.name == '" + io.apexagent.host.messaging.actions.RequestConsumerHealthCheck.NAME
+                        + "' }.data.requests_being_run_again", equalTo(0));
     }
 
     @Test

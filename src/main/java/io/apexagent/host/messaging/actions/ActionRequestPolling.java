@@ -56,6 +56,12 @@ public class ActionRequestPolling {
         }
     }
 
+    /** @return requests whose handling failed and that are being run again (see {@link RequestPoller}) */
+    int retrying() {
+        RequestPoller running = poller;
+        return running == null ? 0 : running.retrying();
+    }
+
     /** @return what the consumer is doing; {@link RequestPoller.State#STARTING} before start-up */
     RequestPoller.State state() {
         RequestPoller running = poller;

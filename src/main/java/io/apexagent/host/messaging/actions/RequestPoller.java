@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -61,6 +62,7 @@ final class RequestPoller {
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, String>>> fetched = new LinkedHashMap<>();
     private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeOnFinish = new AtomicBoolean();
+    private final AtomicInteger retrying = new AtomicInteger();
     private final Thread thread;
     private int inFlight;
     private int waiting;
@@ -96,6 +98,11 @@ final class RequestPoller {
 
     State state() {
         return state;
+    }
+
+    /** @return requests whose handling failed and that wait to be run again or run again now */
+    int retrying() {
+        return retrying.get();
     }
 
     private void run() {
@@ -171,7 +178,12 @@ final class RequestPoller {
         WithoutContextPropagation.run(() -> {
             try {
                 handler.apply(record).subscribe().with(
-                        ok -> finish(new Finished(track, record.offset(), true)),
+                        ok -> {
+                            if (attempt > 1) {
+                                retrying.decrementAndGet();
+                            }
+                            finish(new Finished(track, record.offset(), true));
+                        },
                         failure -> failed(record, track, attempt, failure));
             } catch (RuntimeException e) {
                 failed(record, track, attempt, e);
@@ -192,8 +204,14 @@ final class RequestPoller {
             LOG.errorf(failure, "request at %s-%d@%d was not completed before this replica stopped; its offset stays "
                     + "uncommitted, so the partition's next owner reads it again", record.topic(), record.partition(),
                     record.offset());
+            if (attempt > 1) {
+                retrying.decrementAndGet();
+            }
             finish(new Finished(track, record.offset(), false));
             return;
+        }
+        if (attempt == 1) {
+            retrying.incrementAndGet();
         }
         long pause = Math.min(FIRST_RETRY_PAUSE.toMillis() << Math.min(attempt - 1, 16), LAST_RETRY_PAUSE.toMillis());
         LOG.errorf(failure, "request at %s-%d@%d was not completed (attempt %d); running it again in %d ms, and until "

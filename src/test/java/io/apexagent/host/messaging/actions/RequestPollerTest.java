@@ -108,12 +108,14 @@ class RequestPollerTest {
             assertThat(committed(P0)).isNull();
             assertThat(committed(P1)).isNull();
         });
+        assertThat(poller.retrying()).as("requests being run again").isEqualTo(2);
         // Run again (the one that failed twice after 1 s and 2 s more), each partition commits past all.
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(committed(P0)).isEqualTo(2L);
             assertThat(committed(P1)).isEqualTo(3L);
         });
         assertThat(attempts).containsEntry(0L, 2).containsEntry(100L, 3).containsEntry(101L, 1);
+        assertThat(poller.retrying()).isZero();
         assertThat(poller.state()).isEqualTo(RequestPoller.State.POLLING);
     }
 
