@@ -3,19 +3,14 @@ package io.apexagent.host.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.apexagent.host.testing.HostProcess;
@@ -39,27 +34,18 @@ class InFlightLimitClusterIT {
                         Map.of("APEX_ACTIONS_MAX_IN_FLIGHT", String.valueOf(LIMIT)))) {
             ConsumerTask<String, String> results = kafka.consumeStrings().withGroupId("limit-it-" + UUID.randomUUID())
                     .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics("apex.actions.results");
-            List<String> ids = new ArrayList<>();
-            List<ProducerRecord<String, String>> records = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
-                String id = "limit-" + UUID.randomUUID();
-                ids.add(id);
-                records.add(new ProducerRecord<>("apex.actions.requests", id, "{\"requestId\":\"" + id
-                        + "\",\"pluginId\":\"ticker\",\"action\":\"count\",\"params\":{\"from\":1,\"to\":2,"
-                        + "\"interval_ms\":50}}"));
-            }
-            kafka.produceStrings().fromRecords(records).awaitCompletion(Duration.ofMinutes(1));
+            List<String> ids = ActionTraffic.sendTicker(kafka, "limit-", REQUESTS, 2, 50);
             Set<String> wanted = Set.copyOf(ids);
 
             // Sample what the replica runs (its claimed, unfinished requests) until every request has its final.
             AtomicInteger most = new AtomicInteger();
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 most.accumulateAndGet(runningOn("node-limit"), Math::max);
-                return finals(results, wanted).size() == REQUESTS;
+                return ActionTraffic.finalsOf(results, wanted).size() == REQUESTS;
             });
             assertThat(most.get()).as("requests running at once on the replica").isPositive().isLessThanOrEqualTo(LIMIT);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                    .until(() -> finals(results, wanted).values().stream().allMatch(n -> n == 1));
+                    .until(() -> ActionTraffic.finalsOf(results, wanted).values().stream().allMatch(l -> l.size() == 1));
             results.stop();
         }
     }
@@ -74,19 +60,5 @@ class InFlightLimitClusterIT {
                 return rows.getInt(1);
             }
         }
-    }
-
-    /** Final (or error) records per wanted request, each record counted once (by partition and offset). */
-    private static Map<String, Integer> finals(ConsumerTask<String, String> results, Set<String> wanted) {
-        Map<String, Integer> finals = new HashMap<>();
-        Set<String> seen = new java.util.HashSet<>();
-        for (ConsumerRecord<String, String> r : results.getRecords()) {
-            var type = r.headers().lastHeader("apex-type");
-            if (wanted.contains(r.key()) && seen.add(r.partition() + "@" + r.offset()) && type != null
-                    && !"chunk".equals(new String(type.value(), StandardCharsets.UTF_8))) {
-                finals.merge(r.key(), 1, Integer::sum);
-            }
-        }
-        return finals;
     }
 }

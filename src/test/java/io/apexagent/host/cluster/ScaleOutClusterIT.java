@@ -3,7 +3,6 @@ package io.apexagent.host.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,16 +12,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.testing.HostProcess;
 import io.apexagent.host.testing.TestInfrastructure;
@@ -35,7 +31,6 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
  */
 class ScaleOutClusterIT {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final Map<String, String> ENV = Map.of("APEX_ACTIONS_LEASE", "10s");
     static KafkaCompanion kafka;
     static ConsumerTask<String, String> results;
@@ -66,7 +61,7 @@ class ScaleOutClusterIT {
         hosts.add(HostProcess.start("node-a", ENV));
         hosts.add(HostProcess.start("node-b", ENV));
         awaitGroupMembersWithPartitions("node-a", "node-b");
-        List<String> ids = sendEcho(600);
+        List<String> ids = ActionTraffic.sendEcho(kafka, "share-", 600);
         Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(2));
         Map<String, Long> byNode = finals.values().stream().map(l -> l.get(0).path("nodeId").asText())
                 .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
@@ -79,7 +74,7 @@ class ScaleOutClusterIT {
         hosts.add(victim);
         hosts.add(HostProcess.start("node-d", ENV));
         awaitGroupMembersWithPartitions("node-c", "node-d");
-        List<String> ids = sendTicker("kill-", 5000, 2, 20);
+        List<String> ids = ActionTraffic.sendTicker(kafka, "kill-", 5000, 2, 20);
         Set<String> wanted = Set.copyOf(ids);
         await().atMost(Duration.ofMinutes(1)).until(() -> finalsOf(wanted).size() >= 300);
         victim.kill();
@@ -96,7 +91,7 @@ class ScaleOutClusterIT {
     @Test
     void brokerRestartMidRunLosesNothingAndDuplicatesNoFinal() throws Exception {
         hosts.add(HostProcess.start("node-e", ENV));
-        List<String> ids = sendTicker("restart-", 1000, 3, 10);
+        List<String> ids = ActionTraffic.sendTicker(kafka, "restart-", 1000, 3, 10);
         Set<String> wanted = Set.copyOf(ids);
         await().atMost(Duration.ofMinutes(1)).until(() -> finalsOf(wanted).size() >= 100);
         TestInfrastructure.get().stopKafka();
@@ -124,34 +119,6 @@ class ScaleOutClusterIT {
                             .filter(m -> !m.assignment().topicPartitions().isEmpty())
                             .map(m -> m.clientId()).collect(Collectors.toSet()).containsAll(clients));
         }
-    }
-
-    /** Sends {@code n} streaming requests (ticker counting 1..to, interval_ms apart); returns their ids. */
-    static List<String> sendTicker(String prefix, int n, int to, int intervalMs) {
-        List<String> ids = new ArrayList<>();
-        List<ProducerRecord<String, String>> records = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String id = prefix + UUID.randomUUID();
-            ids.add(id);
-            records.add(new ProducerRecord<>("apex.actions.requests", id, "{\"requestId\":\"" + id
-                    + "\",\"pluginId\":\"ticker\",\"action\":\"count\",\"params\":{\"from\":1,\"to\":" + to
-                    + ",\"interval_ms\":" + intervalMs + "}}"));
-        }
-        kafka.produceStrings().fromRecords(records).awaitCompletion(Duration.ofMinutes(1));
-        return ids;
-    }
-
-    static List<String> sendEcho(int n) {
-        List<String> ids = new ArrayList<>();
-        List<ProducerRecord<String, String>> records = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String id = "share-" + UUID.randomUUID();
-            ids.add(id);
-            records.add(new ProducerRecord<>("apex.actions.requests", id, "{\"requestId\":\"" + id
-                    + "\",\"pluginId\":\"echo\",\"action\":\"echo\",\"params\":{\"text\":\"" + i + "\"}}"));
-        }
-        kafka.produceStrings().fromRecords(records).awaitCompletion(Duration.ofMinutes(1));
-        return ids;
     }
 
     /** Waits until every request has a final (or error) record, then checks none has two. */
@@ -200,27 +167,7 @@ class ScaleOutClusterIT {
         return why.toString();
     }
 
-    /**
-     * The final records of {@code wanted} on the topic. A record the test's consumer read twice (it re-reads from
-     * its last committed offset after a broker restart) is one record on the topic, not a duplicate final: records
-     * are told apart by partition and offset.
-     */
     static Map<String, List<JsonNode>> finalsOf(Set<String> wanted) {
-        Map<String, List<JsonNode>> finals = new HashMap<>();
-        Set<String> seen = new java.util.HashSet<>();
-        for (ConsumerRecord<String, String> r : results.getRecords()) {
-            if (!wanted.contains(r.key()) || !seen.add(r.partition() + "@" + r.offset())) {
-                continue;
-            }
-            var type = r.headers().lastHeader("apex-type");
-            if (type != null && !"chunk".equals(new String(type.value(), StandardCharsets.UTF_8))) {
-                try {
-                    finals.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(JSON.readTree(r.value()));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        }
-        return finals;
+        return ActionTraffic.finalsOf(results, wanted);
     }
 }

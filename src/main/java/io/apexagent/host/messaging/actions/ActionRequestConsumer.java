@@ -244,14 +244,16 @@ public class ActionRequestConsumer {
 
     /** Retries a database step while the database is away; gives up once the replica shuts down (the request is redelivered). */
     private <T> Uni<T> retrying(Uni<T> databaseStep) {
-        return backoff.retry(databaseStep, e -> !stopping,
-                e -> LOG.warnf("action_execution not reachable, retrying: %s", e.getMessage()));
+        return retrying(databaseStep, "action_execution");
     }
 
-    /** Retries a look-up on the result topic while the broker is away, as {@link #retrying} does for the database. */
+    /** Retries a look-up on the result topic while the broker is away, as {@link #retrying(Uni)} does for the database. */
     private <T> Uni<T> readingResultLog(Uni<T> lookUp) {
-        return backoff.retry(lookUp, e -> !stopping,
-                e -> LOG.warnf("%s not readable, retrying: %s", ResultLog.TOPIC, e.getMessage()));
+        return retrying(lookUp, ResultLog.TOPIC);
+    }
+
+    private <T> Uni<T> retrying(Uni<T> step, String server) {
+        return backoff.retry(step, e -> !stopping, e -> LOG.warnf("%s not reachable, retrying: %s", server, e.getMessage()));
     }
 
     void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {

@@ -1,9 +1,12 @@
 package io.apexagent.host.messaging.actions;
 
+import java.util.Properties;
+
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -38,10 +41,10 @@ public class ActionRequestPolling {
 
     /** After the plugins' initial load (priority 50), where the reactive messaging channels start (1000). */
     void onStart(@Observes @Priority(1000) StartupEvent event) {
-        java.util.Properties settings = RequestConsumerSettings.of(bootstrap, RequestConsumerSettings.GROUP,
+        Properties settings = RequestConsumerSettings.of(bootstrap, RequestConsumerSettings.GROUP,
                 config.maxPollRecords());
         // Names the replica in the group's description (kafka-consumer-groups --describe, Admin clients).
-        settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + nodeId);
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + nodeId);
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings);
         poller = new RequestPoller(consumer, ActionRequestConsumer.TOPIC, config.maxInFlight(), config.commitInterval(),
                 requests::handle);

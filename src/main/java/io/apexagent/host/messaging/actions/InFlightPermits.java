@@ -7,9 +7,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
- * A non-blocking semaphore bounding the requests in flight on this replica: {@link #acquire()} completes
- * at once while permits remain, else when one is released. The Kafka consumer waits on it, so a flood
- * of requests is held back in Kafka rather than in memory. Thread-safe.
+ * A non-blocking semaphore: {@link #acquire()} completes at once while permits remain, else when one is
+ * released. {@link KafkaPluginCalls} holds one per call handed to a plugin version, so calls beyond its capacity
+ * wait instead of failing "busy". Thread-safe.
  */
 public final class InFlightPermits {
 

@@ -18,8 +18,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Plugin calls of Kafka-sourced requests. Kafka is itself the queue, so such a call waits for the plugin
  * instead of failing with "busy": at most the plugin's capacity (its {@code limits.max_concurrency}, or the
- * host default, plus the worker queue) of them are handed to the plugin at once, the rest wait here while
- * holding the consumer's in-flight permit, which back-pressures the consumer. A call still refused as busy
+ * host default, plus the worker queue) of them are handed to the plugin at once, the rest wait here, still
+ * counted as in flight by the request consumer ({@link RequestPoller}), which back-pressures it. A call still refused as busy
  * (REST calls share the workers) is retried with a short backoff. While a call runs, its lease is renewed.
  * Thread-safe.
  */

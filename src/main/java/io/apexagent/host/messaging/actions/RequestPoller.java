@@ -178,12 +178,7 @@ final class RequestPoller {
         WithoutContextPropagation.run(() -> {
             try {
                 handler.apply(record).subscribe().with(
-                        ok -> {
-                            if (attempt > 1) {
-                                retrying.decrementAndGet();
-                            }
-                            finish(new Finished(track, record.offset(), true));
-                        },
+                        ok -> ended(attempt, new Finished(track, record.offset(), true)),
                         failure -> failed(record, track, attempt, failure));
             } catch (RuntimeException e) {
                 failed(record, track, attempt, e);
@@ -204,10 +199,7 @@ final class RequestPoller {
             LOG.errorf(failure, "request at %s-%d@%d was not completed before this replica stopped; its offset stays "
                     + "uncommitted, so the partition's next owner reads it again", record.topic(), record.partition(),
                     record.offset());
-            if (attempt > 1) {
-                retrying.decrementAndGet();
-            }
-            finish(new Finished(track, record.offset(), false));
+            ended(attempt, new Finished(track, record.offset(), false));
             return;
         }
         if (attempt == 1) {
@@ -218,6 +210,14 @@ final class RequestPoller {
                 + "then the partition's offset is not committed past it", record.topic(), record.partition(),
                 record.offset(), attempt, pause);
         RETRIES.schedule(() -> run(record, track, attempt + 1), pause, TimeUnit.MILLISECONDS);
+    }
+
+    /** A request ran for the last time; one run again after a failure is no longer counted as such. */
+    private void ended(int attempt, Finished done) {
+        if (attempt > 1) {
+            retrying.decrementAndGet();
+        }
+        finish(done);
     }
 
     /** On any thread: queue the completion, and wake the poller if it waits for one to start more requests. */
