@@ -60,6 +60,24 @@ public class ActionExecutions {
     /** Statements of one kind running at once (claims; final records), out of the pool's connections. */
     static final int STATEMENTS_AT_ONCE = 3;
 
+    /**
+     * Extends the leases of a node's running requests. Like {@link #COMPLETE_ALL}, it finds its rows by key
+     * through an array parameter, which a plan cached by the connection can turn into a scan of the whole table
+     * (see application.properties, {@code plan_cache_mode}).
+     */
+    static final String RENEW_ALL = """
+            UPDATE action_execution SET lease_until = now() + ($3 * interval '1 millisecond')
+            WHERE request_id = ANY($1::varchar[]) AND node_id = $2 AND status = 'RUNNING'
+            RETURNING request_id""";
+
+    /** Stores a group's final records: one row per request id of {@code $1}. */
+    static final String COMPLETE_ALL = """
+            UPDATE action_execution AS e
+            SET status = o.status, final_result = o.final_result, lease_until = NULL, updated_at = now(),
+                version = e.version + 1
+            FROM unnest($1::varchar[], $2::varchar[], $3::text[]) AS o(request_id, status, final_result)
+            WHERE e.request_id = o.request_id""";
+
     private final Pool pool;
     private final GroupCommit<NewClaim, Boolean> inserts;
     private final GroupCommit<Outcome, Boolean> outcomes;
@@ -104,10 +122,7 @@ public class ActionExecutions {
      * @return the ids whose lease was extended; a missing one is no longer this node's running request
      */
     public Uni<Set<String>> renewAll(List<String> requestIds, String nodeId, Duration lease) {
-        return pool.preparedQuery("""
-                UPDATE action_execution SET lease_until = now() + ($3 * interval '1 millisecond')
-                WHERE request_id = ANY($1::varchar[]) AND node_id = $2 AND status = 'RUNNING'
-                RETURNING request_id""")
+        return pool.preparedQuery(RENEW_ALL)
                 .execute(Tuple.of(requestIds.toArray(String[]::new), nodeId, lease.toMillis()))
                 .map(rows -> {
                     Set<String> renewed = new HashSet<>();
@@ -193,12 +208,7 @@ public class ActionExecutions {
     }
 
     private Uni<List<Boolean>> completeAll(List<Outcome> done) {
-        return pool.preparedQuery("""
-                UPDATE action_execution AS e
-                SET status = o.status, final_result = o.final_result, lease_until = NULL, updated_at = now(),
-                    version = e.version + 1
-                FROM unnest($1::varchar[], $2::varchar[], $3::text[]) AS o(request_id, status, final_result)
-                WHERE e.request_id = o.request_id""")
+        return pool.preparedQuery(COMPLETE_ALL)
                 .execute(Tuple.of(column(done, Outcome::requestId, String[]::new),
                         column(done, Outcome::status, String[]::new), column(done, Outcome::finalRecord, String[]::new)))
                 .map(ignored -> done.stream().map(d -> Boolean.TRUE).toList());

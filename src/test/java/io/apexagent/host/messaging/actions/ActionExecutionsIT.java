@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The idempotency guard on the real PostgreSQL: group-committed claims, outcomes, and lease renewal. */
 @QuarkusTest
@@ -26,6 +29,9 @@ class ActionExecutionsIT {
 
     @Inject
     ActionExecutions executions;
+
+    @Inject
+    Pool pool;
 
     @Test
     void concurrentClaimsAreEachRunOnceAndAClaimOfAFinishedRequestReplaysItsFinalRecord() {
@@ -89,6 +95,57 @@ class ActionExecutionsIT {
         assertThat(claim(id, "node-b", SHORT_LEASE, 1).await().atMost(TIMEOUT)).isInstanceOf(ActionExecutions.TakenOver.class);
         assertThat(executions.renew(id, "node-a", SHORT_LEASE).await().atMost(TIMEOUT))
                 .as("the old node learns that the request is no longer its own").isFalse();
+    }
+
+    /**
+     * The group-committed statements find rows by key through array parameters. On a connection of the host's
+     * pool they must keep doing so after the table grew: a plan the connection cached while the table was small
+     * (PostgreSQL's generic plan, kept until the table is next analyzed) scanned the whole table on every run.
+     * Run on a fresh temporary copy of the table, never analyzed, like {@code action_execution} after a deployment.
+     */
+    @Test
+    void statementsThatFindRowsByKeyStillUseTheKeyAfterTheTableGrew() {
+        long scansOfTheWholeTable = pool.withTransaction(connection -> connection
+                .query("CREATE TEMP TABLE plan_probe (LIKE action_execution INCLUDING ALL) ON COMMIT DROP").execute()
+                .chain(() -> connection.query(rows("small-", 20)).execute())
+                // More than five runs on one connection: PostgreSQL may then keep a generic plan.
+                .chain(() -> runBoth(connection, "small-", 8))
+                .chain(() -> connection.query(rows("grown-", 20_000)).execute())
+                .chain(() -> tableScans(connection))
+                .chain(before -> runBoth(connection, "grown-", 3).chain(() -> tableScans(connection))
+                        .map(after -> after - before)))
+                .await().atMost(TIMEOUT);
+        assertThat(scansOfTheWholeTable).as("sequential scans of the grown table by 3 key look-ups of each statement")
+                .isZero();
+    }
+
+    private static String rows(String prefix, int count) {
+        return "INSERT INTO plan_probe (request_id, plugin_id, action, status, node_id) SELECT '" + prefix
+                + "' || g, 'echo', 'echo', 'RUNNING', 'node-a' FROM generate_series(1, " + count + ") g";
+    }
+
+    private static Uni<Void> runBoth(SqlConnection connection, String prefix, int times) {
+        Uni<Void> runs = Uni.createFrom().voidItem();
+        for (int i = 1; i <= times; i++) {
+            String[] ids = {prefix + i};
+            runs = runs
+                    .chain(() -> connection.preparedQuery(onProbe(ActionExecutions.RENEW_ALL))
+                            .execute(Tuple.of(ids, "node-a", 60_000L)))
+                    .chain(() -> connection.preparedQuery(onProbe(ActionExecutions.COMPLETE_ALL))
+                            .execute(Tuple.of(ids, new String[] {"RUNNING"}, new String[] {"{}"})))
+                    .replaceWithVoid();
+        }
+        return runs;
+    }
+
+    /** The statement's own text on the probe table, so that the connection prepares and caches it afresh. */
+    private static String onProbe(String statement) {
+        return statement.replace("action_execution", "plan_probe");
+    }
+
+    private static Uni<Long> tableScans(SqlConnection connection) {
+        return connection.query("SELECT pg_stat_get_xact_numscans('plan_probe'::regclass)").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     private Uni<ActionExecutions.Claim> claim(String id, String node, Duration lease, long offset) {
