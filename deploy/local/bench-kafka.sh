@@ -3,8 +3,9 @@
 # io.apexagent.host.bench.ActionPathBenchmark, which starts Kafka, OpenBao and PostgreSQL on free ports, one
 # host process from target/quarkus-app with the prod profile, and a raw consumer -> producer pass-through on
 # the same broker for the baseline.
-# Arguments (all optional): requests=20000 warmup=5000 runs=3 rate=0 paced=5000 timeout=600
-#   rate>0 adds runs of `paced` requests sent at that fixed rate (req/s), for latency below saturation.
+# Arguments (all optional): requests=20000 warmup=5000 runs=3 rate=0 paced=5000 pacedWarmup=2000 timeout=600
+#   rate>0 adds runs of `paced` requests sent at that fixed rate (req/s), for latency below saturation, after
+#   10 s without requests (each server's fixed CPU per second) and `pacedWarmup` requests at that rate.
 # BENCH_HOST_JVM: extra JVM options for the host process, e.g. a JFR recording:
 #   BENCH_HOST_JVM='-XX:StartFlightRecording=filename=target/host.jfr,settings=profile' deploy/local/bench-kafka.sh
 set -euo pipefail

@@ -55,7 +55,7 @@ public final class ActionPathBenchmark {
                 RawPassThrough raw = new RawPassThrough(infra.kafkaBootstrap(), RAW_REQUESTS, RAW_RESULTS);
                 LoadDriver driver = new LoadDriver(infra.kafkaBootstrap())) {
             Sides sides = new Sides(driver, raw, host.pid(), ProcessCpu.pidIn(Path.of("target/test-infra/kafka/kafka.pid")),
-                    timeout);
+                    ProcessCpu.pidIn(Path.of("target/test-infra/postgres/postmaster.pid")), timeout);
             System.out.printf("host pid %d ready; warming up with %d requests each%n", host.pid(), options.get("warmup"));
             sides.pair("warm-up", options.get("warmup"), 0);
             List<Sample[]> full = new ArrayList<>();
@@ -64,6 +64,12 @@ public final class ActionPathBenchmark {
             }
             print("full speed, " + requests + " requests per run", full);
             if (options.get("rate") > 0) {
+                sides.idle(Duration.ofSeconds(10));
+                // The paced runs take other paths (one or two records a poll, single-row statements, wake-ups) that
+                // the JIT compiler has not optimised yet after the full-speed runs.
+                if (options.get("pacedWarmup") > 0) {
+                    sides.pair("warm-up, " + options.get("rate") + " req/s", options.get("pacedWarmup"), options.get("rate"));
+                }
                 List<Sample[]> paced = new ArrayList<>();
                 for (int run = 1; run <= options.get("runs"); run++) {
                     paced.add(sides.pair("run " + run + ", " + options.get("rate") + " req/s", options.get("paced"),
@@ -76,7 +82,8 @@ public final class ActionPathBenchmark {
     }
 
     /** Runs the same load through the host, then through the raw pass-through. */
-    private record Sides(LoadDriver driver, RawPassThrough raw, long hostPid, long brokerPid, Duration timeout) {
+    private record Sides(LoadDriver driver, RawPassThrough raw, long hostPid, long brokerPid, long databasePid,
+            Duration timeout) {
 
         Sample[] pair(String label, int count, int rate) {
             Sample host = phase(label, "host", REQUESTS, RESULTS, count, rate);
@@ -85,22 +92,38 @@ public final class ActionPathBenchmark {
             return new Sample[] {host, direct};
         }
 
+        /** Prints the CPU each server spends per second with no requests: its fixed cost, in every figure below. */
+        void idle(Duration length) throws InterruptedException {
+            double hostCpu = ProcessCpu.millis(hostPid);
+            double brokerCpu = ProcessCpu.millis(brokerPid);
+            double databaseCpu = ProcessCpu.treeMillis(databasePid);
+            Thread.sleep(length.toMillis());
+            double seconds = length.toMillis() / 1000.0;
+            System.out.printf(Locale.ROOT, "%-24s CPU per second with no requests: host %.1f broker %.1f database %.1f ms%n",
+                    "idle " + length.toSeconds() + " s", (ProcessCpu.millis(hostPid) - hostCpu) / seconds,
+                    (ProcessCpu.millis(brokerPid) - brokerCpu) / seconds,
+                    (ProcessCpu.treeMillis(databasePid) - databaseCpu) / seconds);
+        }
+
         private Sample phase(String label, String side, String in, String out, int count, int rate) {
             String prefix = "b" + UUID.randomUUID().toString().substring(0, 8);
             double hostCpu = ProcessCpu.millis(hostPid);
             double brokerCpu = ProcessCpu.millis(brokerPid);
+            double databaseCpu = ProcessCpu.treeMillis(databasePid);
             LoadDriver.Phase phase = driver.run(in, out, prefix, count, rate, timeout);
             Sample sample = new Sample(phase, (ProcessCpu.millis(hostPid) - hostCpu) / count,
-                    (ProcessCpu.millis(brokerPid) - brokerCpu) / count);
+                    (ProcessCpu.millis(brokerPid) - brokerCpu) / count,
+                    (ProcessCpu.treeMillis(databasePid) - databaseCpu) / count);
             System.out.printf(Locale.ROOT, "%-24s %s: %8.0f req/s (sent at %6.0f/s)  p50 %7.1f  p99 %7.1f  max %7.1f ms"
-                    + "  CPU/req host %.3f broker %.3f ms%s%n", label, side, phase.throughput(), phase.sendRate(),
-                    phase.latencyMs(0.5), phase.latencyMs(0.99), phase.latencyMs(1), sample.hostCpuMs, sample.brokerCpuMs,
-                    phase.errors().isEmpty() ? "" : "  errors " + phase.errors());
+                    + "  CPU/req host %.3f broker %.3f database %.3f ms%s%n", label, side, phase.throughput(),
+                    phase.sendRate(), phase.latencyMs(0.5), phase.latencyMs(0.99), phase.latencyMs(1), sample.hostCpuMs,
+                    sample.brokerCpuMs, sample.databaseCpuMs, phase.errors().isEmpty() ? "" : "  errors " + phase.errors());
             return sample;
         }
     }
 
-    private record Sample(LoadDriver.Phase phase, double hostCpuMs, double brokerCpuMs) {
+    /** CPU per request of the host, the broker and PostgreSQL (postmaster and backends), measured over one phase. */
+    private record Sample(LoadDriver.Phase phase, double hostCpuMs, double brokerCpuMs, double databaseCpuMs) {
     }
 
     private static void print(String title, List<Sample[]> runs) {
@@ -113,6 +136,7 @@ public final class ActionPathBenchmark {
         row(runs, "latency max ms", "%.1f", s -> s.phase().latencyMs(1), (h, r) -> h - r, "+%.1f ms");
         row(runs, "host CPU ms/request", "%.3f", Sample::hostCpuMs, (h, r) -> h - r, "+%.3f");
         row(runs, "broker CPU ms/request", "%.3f", Sample::brokerCpuMs, (h, r) -> h - r, "+%.3f");
+        row(runs, "database CPU ms/request", "%.3f", Sample::databaseCpuMs, (h, r) -> h - r, "+%.3f");
     }
 
     private static void row(List<Sample[]> runs, String metric, String format, ToDoubleFunction<Sample> value,
@@ -152,7 +176,7 @@ public final class ActionPathBenchmark {
 
     private static Map<String, Integer> options(String[] args) {
         Map<String, Integer> options = new HashMap<>(Map.of("requests", 20000, "warmup", 5000, "runs", 3, "rate", 0,
-                "paced", 5000, "timeout", 600));
+                "paced", 5000, "pacedWarmup", 2000, "timeout", 600));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2 || !options.containsKey(kv[0])) {

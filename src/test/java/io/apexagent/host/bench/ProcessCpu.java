@@ -1,6 +1,7 @@
 package io.apexagent.host.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,20 +16,55 @@ final class ProcessCpu {
 
     /** @return user + system CPU time of {@code pid} in milliseconds, or 0 when it cannot be read */
     static double millis(long pid) {
+        String[] fields = statFields(pid);
+        return fields == null ? 0 : ticks(fields, 11, 12) / TICKS_PER_MS;
+    }
+
+    /**
+     * CPU time of a server made of a parent and its child processes, such as PostgreSQL's postmaster and its
+     * backends: the parent's own, that of its running children, and that of the children it has reaped.
+     *
+     * @return milliseconds, or 0 when the parent cannot be read
+     */
+    static double treeMillis(long parent) {
+        String[] own = statFields(parent);
+        if (own == null) {
+            return 0;
+        }
+        // utime 14, stime 15, cutime 16, cstime 17 (1-based, counted from the pid).
+        double ticks = ticks(own, 11, 12) + ticks(own, 13, 14);
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                String[] fields = statFields(Long.parseLong(process.getFileName().toString()));
+                // ppid is field 4.
+                if (fields != null && Long.parseLong(fields[1]) == parent) {
+                    ticks += ticks(fields, 11, 12);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return ticks / TICKS_PER_MS;
+        }
+        return ticks / TICKS_PER_MS;
+    }
+
+    /** @return the fields of {@code /proc/<pid>/stat} after the command name (state first), or null */
+    private static String[] statFields(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_MS;
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return null;
         }
     }
 
-    /** @return the pid in {@code file}, or -1 */
+    private static long ticks(String[] fields, int user, int system) {
+        return Long.parseLong(fields[user]) + Long.parseLong(fields[system]);
+    }
+
+    /** @return the pid on the first line of {@code file} (a pid file, or PostgreSQL's postmaster.pid), or -1 */
     static long pidIn(Path file) {
         try {
-            return Long.parseLong(Files.readString(file).trim());
+            return Long.parseLong(Files.readString(file).lines().findFirst().orElse("").trim());
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
