@@ -56,6 +56,18 @@ public interface ApexConfig {
          */
         @WithDefault("15s")
         Duration drainTimeout();
+
+        /**
+         * How long the {@code action_execution} row of a finished request is kept (its final record, replayed to a
+         * client that sends the same requestId again). Older rows are deleted; a request redelivered after that runs
+         * again, so keep this longer than the retention of {@code apex.actions.requests} (Kafka's default: 7 days).
+         */
+        @WithDefault("8d")
+        Duration retention();
+
+        /** How often each replica deletes the rows past {@link #retention()}. */
+        @WithDefault("5m")
+        Duration retentionSweepInterval();
     }
 
     /** Checks of plugin code before it is loaded: signatures and the bytecode rules. */

@@ -222,6 +222,26 @@ public class ActionExecutions {
                 .map(ignored -> requestIds.stream().map(r -> Boolean.TRUE).toList());
     }
 
+    /**
+     * Deletes up to {@code limit} rows of requests received more than {@code retention} ago that finished, or whose
+     * lease ended more than {@code retention} ago (their replica died and nobody ran them again). A running request
+     * with a live lease is never deleted. Rows another replica is deleting at the same moment are skipped.
+     *
+     * @return the rows deleted
+     */
+    public Uni<Integer> forgetOlderThan(Duration retention, int limit) {
+        return pool.preparedQuery("""
+                DELETE FROM action_execution WHERE request_id IN (
+                    SELECT request_id FROM action_execution
+                    WHERE created_at < now() - ($1 * interval '1 millisecond')
+                      AND (status <> 'RUNNING' OR lease_until < now() - ($1 * interval '1 millisecond'))
+                    ORDER BY created_at
+                    LIMIT $2
+                    FOR UPDATE SKIP LOCKED)""")
+                .execute(Tuple.of(retention.toMillis(), limit))
+                .map(deleted -> deleted.rowCount());
+    }
+
     private static <T, C> C[] column(List<T> rows, Function<T, C> field, IntFunction<C[]> array) {
         return rows.stream().map(field).toArray(array);
     }

@@ -33,6 +33,9 @@ class ActionExecutionsIT {
     @Inject
     Pool pool;
 
+    @Inject
+    ExecutionRetention retention;
+
     @Test
     void concurrentClaimsAreEachRunOnceAndAClaimOfAFinishedRequestReplaysItsFinalRecord() {
         String prefix = "group-" + UUID.randomUUID() + "-";
@@ -146,6 +149,50 @@ class ActionExecutionsIT {
     private static Uni<Long> tableScans(SqlConnection connection) {
         return connection.query("SELECT pg_stat_get_xact_numscans('plan_probe'::regclass)").execute()
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * Rows past {@code apex.actions.retention} (8 days by default) are deleted, in batches, when their request
+     * finished or its lease ended that long ago; a running request with a live lease and a recent one are kept.
+     */
+    @Test
+    void theRetentionSweepDeletesOldFinishedRowsAndKeepsRunningAndRecentOnes() {
+        String prefix = "retention-" + UUID.randomUUID() + "-";
+        List<String> oldFinished = List.of(prefix + "old-1", prefix + "old-2", prefix + "old-3", prefix + "old-4");
+        String recentFinished = prefix + "recent";
+        String oldButLeased = prefix + "running";
+        String oldWithLapsedLease = prefix + "abandoned";
+        List<String> all = new ArrayList<>(oldFinished);
+        all.addAll(List.of(recentFinished, oldButLeased, oldWithLapsedLease));
+        for (String id : all) {
+            claim(id, "node-a", Duration.ofMinutes(2), 1).await().atMost(TIMEOUT);
+        }
+        for (String id : oldFinished) {
+            executions.finished(id, "{}").await().atMost(TIMEOUT);
+        }
+        executions.finished(recentFinished, "{}").await().atMost(TIMEOUT);
+        List<String> old = new ArrayList<>(oldFinished);
+        old.addAll(List.of(oldButLeased, oldWithLapsedLease));
+        pool.preparedQuery("UPDATE action_execution SET created_at = now() - interval '9 days' WHERE request_id = ANY($1)")
+                .execute(Tuple.of(old.toArray(String[]::new))).await().atMost(TIMEOUT);
+        pool.preparedQuery("UPDATE action_execution SET lease_until = now() - interval '9 days' WHERE request_id = $1")
+                .execute(Tuple.of(oldWithLapsedLease)).await().atMost(TIMEOUT);
+
+        int deleted = retention.sweep(2).await().atMost(TIMEOUT);
+
+        assertThat(remaining(all)).containsExactlyInAnyOrder(recentFinished, oldButLeased);
+        assertThat(deleted).as("rows deleted, over several batches of 2").isGreaterThanOrEqualTo(5);
+    }
+
+    private List<String> remaining(List<String> ids) {
+        return pool.preparedQuery("SELECT request_id FROM action_execution WHERE request_id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(String[]::new)))
+                .map(rows -> {
+                    List<String> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(row.getString(0)));
+                    return found;
+                })
+                .await().atMost(TIMEOUT);
     }
 
     private Uni<ActionExecutions.Claim> claim(String id, String node, Duration lease, long offset) {

@@ -1,0 +1,103 @@
+package io.apexagent.host.messaging.actions;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.apexagent.host.config.ApexConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Keeps {@code action_execution} from growing without end: every {@code apex.actions.retention-sweep-interval}, each
+ * replica deletes the rows past {@code apex.actions.retention} ({@link ActionExecutions#forgetOlderThan}), in batches
+ * so that no statement holds many row locks or runs long. Replicas sweeping at once skip each other's rows. A failed
+ * sweep (database away) is logged and the next one tries again. Thread-safe.
+ */
+@ApplicationScoped
+public class ExecutionRetention {
+
+    /** Rows one statement deletes. */
+    static final int BATCH = 5_000;
+    /** Statements one sweep runs at most: a backlog (retention shortened, a long outage) is worked off over sweeps. */
+    static final int MAX_BATCHES_PER_SWEEP = 20;
+
+    private static final Logger LOG = Logger.getLogger(ExecutionRetention.class);
+
+    private final ActionExecutions executions;
+    private final Duration retention;
+    private final Duration interval;
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private volatile ScheduledFuture<?> schedule;
+
+    ExecutionRetention(ActionExecutions executions, ApexConfig config) {
+        this.executions = executions;
+        this.retention = config.actions().retention();
+        this.interval = config.actions().retentionSweepInterval();
+        if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("apex.actions.retention must be at least 1 minute (a finished request's "
+                    + "row answers redeliveries of its record), got " + retention);
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("apex.actions.retention-sweep-interval must be positive, got " + interval);
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        schedule = Infrastructure.getDefaultWorkerPool().scheduleAtFixedRate(this::sweepInBackground,
+                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        ScheduledFuture<?> scheduled = schedule;
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
+    }
+
+    /** One sweep at a time: a tick that finds the previous sweep still running skips its turn. */
+    private void sweepInBackground() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            sweep(BATCH).onTermination().invoke(() -> sweeping.set(false)).subscribe().with(
+                    deleted -> {
+                        if (deleted > 0) {
+                            LOG.debugf("deleted %d action_execution rows older than %s", deleted, retention);
+                        }
+                    },
+                    failure -> LOG.warnf("deleting action_execution rows older than %s failed, retrying in %s: %s",
+                            retention, interval, failure.getMessage()));
+        } catch (RuntimeException e) {
+            // Thrown out of a scheduled task, it would end the sweeps for good.
+            sweeping.set(false);
+            LOG.errorf(e, "deleting action_execution rows older than %s failed, retrying in %s", retention, interval);
+        }
+    }
+
+    /**
+     * Deletes the rows past the retention, {@code batch} at a time, until a batch comes back short or
+     * {@link #MAX_BATCHES_PER_SWEEP} ran.
+     *
+     * @return the rows deleted
+     */
+    Uni<Integer> sweep(int batch) {
+        return sweep(batch, 1, 0);
+    }
+
+    private Uni<Integer> sweep(int batch, int statement, int deletedSoFar) {
+        return executions.forgetOlderThan(retention, batch).flatMap(deleted -> deleted < batch
+                || statement == MAX_BATCHES_PER_SWEEP
+                        ? Uni.createFrom().item(deletedSoFar + deleted)
+                        : sweep(batch, statement + 1, deletedSoFar + deleted));
+    }
+}
