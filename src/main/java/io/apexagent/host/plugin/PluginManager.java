@@ -19,6 +19,7 @@ import io.apexagent.host.events.HostEventBus;
 import io.apexagent.host.events.PluginErrorEvent;
 import io.apexagent.host.events.PluginEventHub;
 import io.apexagent.host.plugin.context.HostPluginContext;
+import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.lifecycle.PluginState;
 import io.apexagent.host.plugin.process.ChildProcesses;
 import io.apexagent.host.plugin.runtime.ActionDispatcher;
@@ -181,6 +182,14 @@ public class PluginManager {
     /** @return one plugin, or {@link PluginNotFoundException} */
     public PluginSnapshot get(String id) {
         return registry.snapshot(id);
+    }
+
+    /**
+     * @return the manifest of the version that serves {@code id} (its version, actions and limits), or null for an
+     *         unknown plugin; cheaper than {@link #get} for a per-request look-up
+     */
+    public PluginManifest servingManifest(String id) {
+        return registry.servingManifest(id);
     }
 
     // --- lifecycle operations (serialized) ------------------------------------------------------

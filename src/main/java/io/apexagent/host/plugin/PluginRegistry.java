@@ -338,6 +338,22 @@ final class PluginRegistry {
                 p != null ? p.calls().count() : 0);
     }
 
+    /**
+     * The manifest of the version serving {@code id} now, or chosen to once loaded: what {@link #snapshot} reports,
+     * without building the rest of a snapshot (the effective grant, the sorted versions) for a caller that needs
+     * only this on every request.
+     *
+     * @return null for an unknown plugin
+     */
+    PluginManifest servingManifest(String id) {
+        PluginEntry e = entries.get(id);
+        if (e == null) {
+            return null;
+        }
+        ManagedPlugin p = e.current;
+        return p != null ? p.manifest() : resolution == null ? null : resolution.chosen().get(id);
+    }
+
     /** @return the version holding code now (any state), or null when none does */
     ManagedPlugin withCode(String id) {
         PluginEntry e = entries.get(id);

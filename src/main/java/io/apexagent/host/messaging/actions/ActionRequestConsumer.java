@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.config.NodeIdentity;
 import io.apexagent.host.plugin.PluginManager;
-import io.apexagent.host.plugin.PluginSnapshot;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.discovery.PluginVersions;
 import io.apexagent.plugin.PluginException;
@@ -156,7 +155,7 @@ public class ActionRequestConsumer {
     private Uni<Void> run(ActionRequest request) {
         Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent());
         // One registry look-up per request; null for an unknown plugin, which the call itself reports.
-        PluginSnapshot serving = servingOrNull(request.pluginId());
+        PluginManifest serving = plugins.servingManifest(request.pluginId());
         String version = serving == null ? null : serving.version();
         String problem = precheck(request, version);
         if (problem != null) {
@@ -167,7 +166,7 @@ public class ActionRequestConsumer {
                 : runSingle(request, serving, attempt, version);
     }
 
-    private Uni<Void> runSingle(ActionRequest request, PluginSnapshot serving, Attempt attempt, String version) {
+    private Uni<Void> runSingle(ActionRequest request, PluginManifest serving, Attempt attempt, String version) {
         return calls.execute(request, serving)
                 .map(result -> new ResultRecord(request.requestId(), request.pluginId(), result.pluginVersion(),
                         request.action(), 0, ResultRecord.FINAL, result.result(), null, nodeId, Instant.now()))
@@ -175,7 +174,7 @@ public class ActionRequestConsumer {
                 .chain(record -> finish(attempt, record, true));
     }
 
-    private Uni<Void> runStreaming(ActionRequest request, PluginSnapshot serving, Attempt attempt, String version) {
+    private Uni<Void> runStreaming(ActionRequest request, PluginManifest serving, Attempt attempt, String version) {
         AtomicLong seq = new AtomicLong();
         return calls.stream(request, serving)
                 .onItem().transformToUniAndConcatenate(chunk -> WithoutContextPropagation.get(() -> {
@@ -204,14 +203,6 @@ public class ActionRequestConsumer {
                         : Uni.createFrom().voidItem()));
     }
 
-    private PluginSnapshot servingOrNull(String pluginId) {
-        try {
-            return plugins.get(pluginId);
-        } catch (PluginException e) {
-            return null;
-        }
-    }
-
     private static String precheck(ActionRequest request, String servingVersion) {
         if (request.deadline() != null && Instant.now().isAfter(request.deadline())) {
             return "deadline " + request.deadline() + " passed before the request could start";
@@ -224,9 +215,8 @@ public class ActionRequestConsumer {
         return null;
     }
 
-    private static boolean streaming(ActionRequest request, PluginSnapshot serving) {
-        PluginManifest manifest = serving == null ? null : serving.manifest();
-        return manifest != null && manifest.action(request.action()).map(PluginManifest.Action::streamingSupported)
+    private static boolean streaming(ActionRequest request, PluginManifest serving) {
+        return serving != null && serving.action(request.action()).map(PluginManifest.Action::streamingSupported)
                 .orElse(false);
     }
 

@@ -8,7 +8,6 @@ import java.util.concurrent.RejectedExecutionException;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.ActionResult;
 import io.apexagent.host.plugin.PluginManager;
-import io.apexagent.host.plugin.PluginSnapshot;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.plugin.ActionChunk;
 import io.apexagent.plugin.PluginUnavailableException;
@@ -43,7 +42,7 @@ final class KafkaPluginCalls {
     }
 
     /** Runs a non-streaming action of {@code serving} (null when the plugin is unknown: the call reports it). */
-    Uni<ActionResult> execute(ActionRequest request, PluginSnapshot serving) {
+    Uni<ActionResult> execute(ActionRequest request, PluginManifest serving) {
         InFlightPermits admission = admissionOf(request.pluginId(), serving);
         Uni<ActionResult> call = whileBusy.retry(Uni.createFrom().deferred(() -> plugins.execute(request.pluginId(),
                 request.action(), request.params())), KafkaPluginCalls::busy, e -> { });
@@ -53,7 +52,7 @@ final class KafkaPluginCalls {
     }
 
     /** Streams a streaming action of {@code serving}. */
-    Multi<ActionChunk> stream(ActionRequest request, PluginSnapshot serving) {
+    Multi<ActionChunk> stream(ActionRequest request, PluginManifest serving) {
         InFlightPermits admission = admissionOf(request.pluginId(), serving);
         Multi<ActionChunk> call = Multi.createFrom().deferred(() -> plugins.stream(request.pluginId(), request.action(),
                 request.params()))
@@ -63,17 +62,16 @@ final class KafkaPluginCalls {
                 .onTermination().invoke(admission::release);
     }
 
-    private InFlightPermits admissionOf(String pluginId, PluginSnapshot serving) {
+    private InFlightPermits admissionOf(String pluginId, PluginManifest serving) {
         // Per version: each version has its own workers, and a reload may change the limits.
         String key = serving == null ? pluginId : pluginId + "@" + serving.version();
         return admissions.computeIfAbsent(key, id -> new InFlightPermits(capacityOf(serving)));
     }
 
     /** The calls a plugin takes at once without refusing: its workers plus their queue. */
-    private int capacityOf(PluginSnapshot serving) {
-        PluginManifest manifest = serving == null ? null : serving.manifest();
-        int workers = manifest != null && manifest.limits() != null && manifest.limits().maxConcurrency() > 0
-                ? manifest.limits().maxConcurrency() : defaultConcurrency;
+    private int capacityOf(PluginManifest serving) {
+        int workers = serving != null && serving.limits() != null && serving.limits().maxConcurrency() > 0
+                ? serving.limits().maxConcurrency() : defaultConcurrency;
         return workers + queueSize;
     }
 

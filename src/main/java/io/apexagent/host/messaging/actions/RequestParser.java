@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apexagent.host.plugin.runtime.JsonParams;
+
 /**
  * Turns the raw text of a request record into an {@link ActionRequest}, or says precisely why not.
  * Records without a usable requestId are {@link Malformed} (they go to the DLQ: nobody could read an
@@ -92,7 +94,8 @@ public final class RequestParser {
             }
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> paramMap = params == null || params.isNull() ? Map.of() : json.convertValue(params, Map.class);
+        Map<String, Object> paramMap = params == null || params.isNull() ? Map.of()
+                : new JsonParams(json.convertValue(params, Map.class), params);
         return new Valid(new ActionRequest(requestId, pluginId, action, paramMap, text(root, "version"), deadline,
                 text(root, "traceparent")));
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.plugin.InvalidActionParametersException;
@@ -88,7 +89,8 @@ public final class ActionDispatcher {
         if (!plugin.schemas().checksParameters(action)) {
             return declared;
         }
-        List<String> problems = plugin.schemas().checkParameters(action, json.valueToTree(params));
+        JsonNode tree = params instanceof JsonParams parsed ? parsed.tree() : json.valueToTree(params);
+        List<String> problems = plugin.schemas().checkParameters(action, tree);
         if (!problems.isEmpty()) {
             throw new InvalidActionParametersException(plugin.id(),
                     "parameters of " + plugin.id() + "." + action + " do not match its parameters_schema", problems);
