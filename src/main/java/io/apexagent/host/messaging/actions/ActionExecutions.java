@@ -243,7 +243,11 @@ public class ActionExecutions {
     }
 
     private static <T, C> C[] column(List<T> rows, Function<T, C> field, IntFunction<C[]> array) {
-        return rows.stream().map(field).toArray(array);
+        C[] column = array.apply(rows.size());
+        for (int i = 0; i < column.length; i++) {
+            column[i] = field.apply(rows.get(i));
+        }
+        return column;
     }
 
     /** A claim waiting for its group's INSERT. */
