@@ -1,18 +1,23 @@
 package io.apexagent.host.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -35,6 +40,10 @@ import io.apexagent.host.messaging.actions.ResultRecord;
  */
 final class RawPassThrough implements AutoCloseable {
 
+    /** Names the producer's I/O thread ("kafka-producer-network-thread | bench-raw"), whose CPU is the raw side's. */
+    private static final String CLIENT_ID = "bench-raw";
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final KafkaConsumer<String, String> consumer;
     private final KafkaProducer<String, String> producer;
     private final String outTopic;
@@ -46,7 +55,9 @@ final class RawPassThrough implements AutoCloseable {
 
     RawPassThrough(String bootstrap, String inTopic, String outTopic) {
         this.consumer = new KafkaConsumer<>(KafkaClients.requestConsumer(bootstrap, "bench-raw-" + inTopic));
-        this.producer = new KafkaProducer<>(KafkaClients.resultProducer(bootstrap));
+        Properties producerSettings = KafkaClients.resultProducer(bootstrap);
+        producerSettings.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
+        this.producer = new KafkaProducer<>(producerSettings);
         this.outTopic = outTopic;
         consumer.subscribe(List.of(inTopic));
         this.thread = new Thread(this::loop, "raw-pass-through");
@@ -120,6 +131,23 @@ final class RawPassThrough implements AutoCloseable {
         if (!offsets.isEmpty()) {
             consumer.commitAsync(offsets, null);
         }
+    }
+
+    /**
+     * CPU time of the pass-through's own threads (its loop and its producer's I/O thread), to set against the host
+     * process's: both sides then count the work of passing a request through, not the benchmark's load driver.
+     *
+     * @return milliseconds
+     */
+    double cpuMillis() {
+        long nanos = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && (info.getThreadName().equals(thread.getName())
+                    || info.getThreadName().endsWith("| " + CLIENT_ID))) {
+                nanos += Math.max(0, THREADS.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return nanos / 1e6;
     }
 
     /** @throws IllegalStateException if the loop failed */
