@@ -62,7 +62,7 @@ class ScaleOutClusterIT {
         hosts.add(HostProcess.start("node-b", ENV));
         awaitGroupMembersWithPartitions("node-a", "node-b");
         List<String> ids = ActionTraffic.sendEcho(kafka, "share-", 600);
-        Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(2));
+        Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(2), hosts);
         Map<String, Long> byNode = finals.values().stream().map(l -> l.get(0).path("nodeId").asText())
                 .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
         assertThat(byNode.keySet()).containsExactlyInAnyOrder("node-a", "node-b");
@@ -80,7 +80,7 @@ class ScaleOutClusterIT {
         victim.kill();
         long doneAtKill = finalsOf(wanted).size();
 
-        Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(4));
+        Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(4), hosts);
         Map<String, Long> byNode = finals.values().stream()
                 .collect(Collectors.groupingBy(l -> l.get(0).path("nodeId").asText(), Collectors.counting()));
         assertThat(doneAtKill).isLessThan(5000);
@@ -97,7 +97,7 @@ class ScaleOutClusterIT {
         TestInfrastructure.get().stopKafka();
         TestInfrastructure.get().startKafka();
         // Every request gets exactly one final record: none lost, none written twice across the restart.
-        Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(4));
+        Map<String, List<JsonNode>> finals = awaitOneFinalEach(ids, Duration.ofMinutes(4), hosts);
         System.out.println("[broker restart] requests: " + ids.size() + ", with a final record: " + finals.size());
     }
 
@@ -121,14 +121,19 @@ class ScaleOutClusterIT {
         }
     }
 
-    /** Waits until every request has a final (or error) record, then checks none has two. */
-    static Map<String, List<JsonNode>> awaitOneFinalEach(List<String> ids, Duration timeout) {
+    /**
+     * Waits until every request has a final (or error) record, then checks none has two. On time-out, the message
+     * says which requests are missing and where the thread dumps of the {@code hosts} still running are.
+     */
+    static Map<String, List<JsonNode>> awaitOneFinalEach(List<String> ids, Duration timeout, List<HostProcess> hosts) {
         Set<String> wanted = Set.copyOf(ids);
         try {
             await().atMost(timeout).pollInterval(Duration.ofSeconds(1))
                     .until(() -> finalsOf(wanted).keySet().containsAll(wanted));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(whyMissing(wanted), e);
+            String dumps = hosts.stream().map(h -> h.dumpThreads("threads-at-timeout.txt"))
+                    .collect(Collectors.joining("\n  ", "\n  ", ""));
+            throw new AssertionError(whyMissing(wanted) + dumps, e);
         }
         // Late duplicates, if any, would show up shortly: no request may have two finals for 3 s.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))

@@ -96,6 +96,33 @@ public final class HostProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Writes the host's threads ({@code jcmd <pid> Thread.print}) beside its log, for a test that gives up waiting
+     * on it to show where its work stands.
+     *
+     * @return the file written, or why there is none
+     */
+    public String dumpThreads(String name) {
+        if (!process.isAlive()) {
+            return "no thread dump of " + nodeId + ": it is not running";
+        }
+        Path dump = log.resolveSibling(name);
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(dump.toFile()).start();
+            if (!jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+            }
+            return "threads of " + nodeId + " in " + dump;
+        } catch (java.io.IOException e) {
+            return "no thread dump of " + nodeId + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump of " + nodeId + ": interrupted";
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

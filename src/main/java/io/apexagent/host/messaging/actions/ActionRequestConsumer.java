@@ -45,13 +45,15 @@ public class ActionRequestConsumer {
     private final String nodeId;
     private final Duration lease;
     private final Backoff backoff;
+    private final ActionPathMetrics metrics;
     private volatile boolean stopping;
     private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> handling =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     ActionRequestConsumer(PluginManager plugins, ActionExecutions executions, ResultPublisher publisher,
-            ResultLog resultLog, ObjectMapper json, NodeIdentity node, ApexConfig config) {
+            ResultLog resultLog, ObjectMapper json, NodeIdentity node, ApexConfig config, ActionPathMetrics metrics) {
         this.resultLog = resultLog;
+        this.metrics = metrics;
         this.plugins = plugins;
         this.executions = executions;
         this.publisher = publisher;
@@ -67,19 +69,21 @@ public class ActionRequestConsumer {
      * published. Completes once the broker acknowledged that record (then the offset may be committed).
      */
     Uni<Void> handle(ConsumerRecord<String, String> record) {
+        long start = System.nanoTime();
         RequestParser.Parsed parsed = parser.parse(record.value());
         if (parsed instanceof RequestParser.Malformed malformed) {
             LOG.warnf("request at %s sent to the DLQ: %s", origin(record), malformed.reason());
             return publisher.deadLetter(record.key(), record.value(), malformed.reason(), record.topic(),
-                    record.partition(), record.offset());
+                    record.partition(), record.offset()).invoke(() -> metrics.deadLettered(start));
         }
         if (parsed instanceof RequestParser.Invalid invalid) {
-            return finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action(), null),
+            return finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action(), null, start),
                     errorRecord(invalid.requestId(), invalid.pluginId(), null, invalid.action(), 0,
                             "invalid_request", invalid.reason()), false);
         }
         ActionRequest request = ((RequestParser.Valid) parsed).request();
-        return onceOnThisNode(request.requestId(), () -> claimAndRun(request, record.partition(), record.offset()));
+        return onceOnThisNode(request.requestId(),
+                () -> claimAndRun(request, record.partition(), record.offset(), start));
     }
 
     /**
@@ -98,20 +102,20 @@ public class ActionRequestConsumer {
         });
     }
 
-    private Uni<Void> claimAndRun(ActionRequest request, int partition, long offset) {
+    private Uni<Void> claimAndRun(ActionRequest request, int partition, long offset, long start) {
         return retrying(executions.claim(request.requestId(), request.pluginId(), request.action(), nodeId, lease,
                 partition, offset))
                 .flatMap(claim -> {
                     if (claim instanceof ActionExecutions.Done done) {
-                        return replay(request, done);
+                        return replay(request, done).invoke(() -> answeredBefore(request, start));
                     }
                     if (claim instanceof ActionExecutions.Elsewhere) {
-                        return waitForOtherNode(request, partition, offset);
+                        return waitForOtherNode(request, partition, offset, start);
                     }
                     if (claim instanceof ActionExecutions.TakenOver takenOver) {
-                        return resume(request, takenOver);
+                        return resume(request, takenOver, start);
                     }
-                    return run(request);
+                    return run(request, start);
                 });
     }
 
@@ -138,22 +142,29 @@ public class ActionRequestConsumer {
      * A request whose node died (or this node, before a restart) while running it: if that node got as far as
      * publishing the final record, store that record instead of running the request a second time.
      */
-    private Uni<Void> resume(ActionRequest request, ActionExecutions.TakenOver takenOver) {
+    private Uni<Void> resume(ActionRequest request, ActionExecutions.TakenOver takenOver, long start) {
         return readingResultLog(resultLog.findFinal(request.requestId(), takenOver.firstClaimed()))
                 .chain(published -> published.isPresent()
                         ? retrying(executions.finished(request.requestId(), published.get()))
-                        : run(request));
+                                .invoke(() -> answeredBefore(request, start))
+                        : run(request, start));
+    }
+
+    /** A request whose final record was stored or published before: nothing ran. */
+    private void answeredBefore(ActionRequest request, long start) {
+        metrics.ended(ActionPathMetrics.REPLAYED, knownOrNull(request.pluginId()), start);
     }
 
     /** Another live replica runs it (e.g. during a rebalance): wait for its outcome or for its lease to expire. */
-    private Uni<Void> waitForOtherNode(ActionRequest request, int partition, long offset) {
+    private Uni<Void> waitForOtherNode(ActionRequest request, int partition, long offset, long start) {
         return Uni.createFrom().voidItem()
                 .onItem().delayIt().by(Duration.ofSeconds(1))
-                .chain(() -> claimAndRun(request, partition, offset));
+                .chain(() -> claimAndRun(request, partition, offset, start));
     }
 
-    private Uni<Void> run(ActionRequest request) {
-        Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent());
+    private Uni<Void> run(ActionRequest request, long start) {
+        Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent(),
+                start);
         // One registry look-up per request; null for an unknown plugin, which the call itself reports.
         PluginManifest serving = plugins.servingManifest(request.pluginId());
         String version = serving == null ? null : serving.version();
@@ -199,8 +210,14 @@ public class ActionRequestConsumer {
         String encoded = publisher.encode(record);
         return WithoutContextPropagation.get(() -> publisher.publish(attempt.requestId(), record.type(), record.seq(),
                 encoded, attempt.traceparent())
+                .invoke(() -> metrics.ended(record.type(), knownOrNull(attempt.pluginId()), attempt.startNanos()))
                 .chain(() -> claimed ? retrying(executions.finished(attempt.requestId(), encoded))
                         : Uni.createFrom().voidItem()));
+    }
+
+    /** @return {@code pluginId} if this replica knows that plugin, else null (keeps the metrics' tags bounded) */
+    private String knownOrNull(String pluginId) {
+        return pluginId != null && plugins.servingManifest(pluginId) != null ? pluginId : null;
     }
 
     private static String precheck(ActionRequest request, String servingVersion) {
@@ -254,6 +271,7 @@ public class ActionRequestConsumer {
         return record.topic() + "/" + record.partition() + "@" + record.offset();
     }
 
-    private record Attempt(String requestId, String pluginId, String action, String traceparent) {
+    /** A request being answered; {@code startNanos} is when its handling started, for its duration. */
+    private record Attempt(String requestId, String pluginId, String action, String traceparent, long startNanos) {
     }
 }

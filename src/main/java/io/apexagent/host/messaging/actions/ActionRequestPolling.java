@@ -32,8 +32,9 @@ public class ActionRequestPolling {
     private volatile RequestPoller poller;
 
     ActionRequestPolling(ActionRequestConsumer requests, ApexConfig config, NodeIdentity node,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ActionPathMetrics metrics) {
         this.requests = requests;
+        metrics.watchConsumer(this::inFlight, this::retrying);
         this.nodeId = node.nodeId();
         this.config = config.actions();
         this.bootstrap = bootstrap;
@@ -57,6 +58,12 @@ public class ActionRequestPolling {
         if (running != null) {
             running.stop(config.drainTimeout());
         }
+    }
+
+    /** @return requests running on this replica */
+    int inFlight() {
+        RequestPoller running = poller;
+        return running == null ? 0 : running.inFlight();
     }
 
     /** @return requests whose handling failed and that are being run again (see {@link RequestPoller}) */

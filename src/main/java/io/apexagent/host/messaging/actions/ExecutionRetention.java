@@ -33,13 +33,15 @@ public class ExecutionRetention {
     private static final Logger LOG = Logger.getLogger(ExecutionRetention.class);
 
     private final ActionExecutions executions;
+    private final ActionPathMetrics metrics;
     private final Duration retention;
     private final Duration interval;
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private volatile ScheduledFuture<?> schedule;
 
-    ExecutionRetention(ActionExecutions executions, ApexConfig config) {
+    ExecutionRetention(ActionExecutions executions, ActionPathMetrics metrics, ApexConfig config) {
         this.executions = executions;
+        this.metrics = metrics;
         this.retention = config.actions().retention();
         this.interval = config.actions().retentionSweepInterval();
         if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
@@ -95,8 +97,8 @@ public class ExecutionRetention {
     }
 
     private Uni<Integer> sweep(int batch, int statement, int deletedSoFar) {
-        return executions.forgetOlderThan(retention, batch).flatMap(deleted -> deleted < batch
-                || statement == MAX_BATCHES_PER_SWEEP
+        return executions.forgetOlderThan(retention, batch).invoke(metrics::executionsDeleted)
+                .flatMap(deleted -> deleted < batch || statement == MAX_BATCHES_PER_SWEEP
                         ? Uni.createFrom().item(deletedSoFar + deleted)
                         : sweep(batch, statement + 1, deletedSoFar + deleted));
     }

@@ -64,7 +64,8 @@ final class RequestPoller {
     private final AtomicBoolean wakeOnFinish = new AtomicBoolean();
     private final AtomicInteger retrying = new AtomicInteger();
     private final Thread thread;
-    private int inFlight;
+    /** Written by the poller's thread only; volatile for the metrics that read it. */
+    private volatile int inFlight;
     private int waiting;
     private volatile State state = State.STARTING;
     private volatile boolean stopping;
@@ -98,6 +99,11 @@ final class RequestPoller {
 
     State state() {
         return state;
+    }
+
+    /** @return requests running now (started, not yet finished) */
+    int inFlight() {
+        return inFlight;
     }
 
     /** @return requests whose handling failed and that wait to be run again or run again now */

@@ -279,6 +279,56 @@ class ActionPathIT {
         }));
     }
 
+    @Test
+    void theMetricsEndpointCountsWhatThePathAnsweredByOutcomeAndKnownPlugin() throws Exception {
+        double finals = requests("final", "echo");
+        double errors = requests("error", "echo");
+        double unknownPluginErrors = requests("error", "unknown");
+        double deadLetters = requests("dead_letter", "unknown");
+        double timedFinals = metric("apex_actions_request_duration_seconds_count", "final", "echo");
+
+        awaitFinal(send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"text":"counted"}}"""));
+        assertError(send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"txt":"x"}}"""), "invalid_parameters", "text");
+        // A plugin nobody knows is counted under "unknown": the tag takes no value a client makes up.
+        String madeUp = "made-up-" + UUID.randomUUID();
+        assertError(send("{\"requestId\":\"%s\",\"pluginId\":\"" + madeUp + "\",\"action\":\"x\"}"),
+                "plugin_not_found", madeUp);
+        String key = "counted-poison-" + UUID.randomUUID();
+        kafka.produceStrings().fromRecords(new ProducerRecord<>("apex.actions.requests", key, "not json at all"))
+                .awaitCompletion();
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLettersOf(key).size() == 1);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(requests("final", "echo")).isGreaterThanOrEqualTo(finals + 1);
+            assertThat(requests("error", "echo")).isGreaterThanOrEqualTo(errors + 1);
+            assertThat(requests("error", "unknown")).isGreaterThanOrEqualTo(unknownPluginErrors + 1);
+            assertThat(requests("dead_letter", "unknown")).isGreaterThanOrEqualTo(deadLetters + 1);
+            assertThat(metric("apex_actions_request_duration_seconds_count", "final", "echo"))
+                    .isGreaterThanOrEqualTo(timedFinals + 1);
+        });
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(scrape).doesNotContain(madeUp)
+                .containsPattern("(?m)^apex_actions_in_flight(\\{[^}]*\\})? ")
+                .containsPattern("(?m)^apex_actions_requests_being_run_again(\\{[^}]*\\})? 0")
+                .containsPattern("(?m)^apex_actions_executions_deleted_total(\\{[^}]*\\})? ");
+    }
+
+    /** @return the Prometheus counter of requests answered with {@code outcome} for {@code plugin} (0 if absent) */
+    static double requests(String outcome, String plugin) {
+        return metric("apex_actions_requests_total", outcome, plugin);
+    }
+
+    static double metric(String name, String outcome, String plugin) {
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return scrape.lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains("outcome=\"" + outcome + "\"")
+                        && line.contains("plugin=\"" + plugin + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     /** Same key, same partition: a valid request behind the poison ones is still served. */
     static void servedBehindThePoison(String key) {
         String id = UUID.randomUUID().toString();

@@ -1,0 +1,91 @@
+package io.apexagent.host.messaging.actions;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The action path's meters on {@code /q/metrics} (Prometheus names in brackets):
+ * <ul>
+ * <li>{@code apex.actions.requests} [{@code apex_actions_requests_total}] — request records handled, by
+ * {@code outcome}: {@code final}, {@code error} (an error record), {@code replayed} (a finished request's stored
+ * record published again), {@code dead_letter}; and by {@code plugin};</li>
+ * <li>{@code apex.actions.request.duration} [{@code apex_actions_request_duration_seconds}] — from the start of
+ * handling to the broker's acknowledgement of the final or error record, by {@code outcome} and {@code plugin};</li>
+ * <li>{@code apex.actions.in.flight} — requests running on this replica;</li>
+ * <li>{@code apex.actions.requests.being.run.again} — requests whose handling failed and that are run again
+ * (one that keeps failing holds its partition's commits: alert when this stays above 0);</li>
+ * <li>{@code apex.actions.executions.deleted} — {@code action_execution} rows deleted by the retention sweep.</li>
+ * </ul>
+ * The {@code plugin} tag is the id of a plugin this replica knows, or {@code unknown}: a request names any plugin it
+ * likes, and one tag value per such name would grow the registry without bound. Thread-safe.
+ */
+@ApplicationScoped
+public class ActionPathMetrics {
+
+    static final String REQUESTS = "apex.actions.requests";
+    static final String DURATION = "apex.actions.request.duration";
+    static final String UNKNOWN_PLUGIN = "unknown";
+    static final String REPLAYED = "replayed";
+    static final String DEAD_LETTER = "dead_letter";
+
+    private final MeterRegistry registry;
+    private final ConcurrentMap<String, Meters> byOutcomeAndPlugin = new ConcurrentHashMap<>();
+    private final Counter deleted;
+
+    ActionPathMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.deleted = Counter.builder("apex.actions.executions.deleted")
+                .description("action_execution rows deleted by the retention sweep").register(registry);
+    }
+
+    /**
+     * Counts a request that ended with {@code outcome}, and times it.
+     *
+     * @param plugin     a plugin id this replica knows, else null
+     * @param startNanos {@link System#nanoTime()} when its handling started
+     */
+    void ended(String outcome, String plugin, long startNanos) {
+        Meters meters = meters(outcome, plugin == null ? UNKNOWN_PLUGIN : plugin);
+        meters.count.increment();
+        meters.duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts a record sent to the dead-letter topic (it named no plugin that could be trusted). */
+    void deadLettered(long startNanos) {
+        ended(DEAD_LETTER, null, startNanos);
+    }
+
+    void executionsDeleted(int rows) {
+        deleted.increment(rows);
+    }
+
+    /** Registers the request consumer's gauges, read from {@code inFlight} and {@code beingRunAgain}. */
+    void watchConsumer(Supplier<Number> inFlight, Supplier<Number> beingRunAgain) {
+        Gauge.builder("apex.actions.in.flight", inFlight).description("requests running on this replica")
+                .strongReference(true).register(registry);
+        Gauge.builder("apex.actions.requests.being.run.again", beingRunAgain)
+                .description("requests whose handling failed and that are run again; they hold their partition's "
+                        + "offset commits")
+                .strongReference(true).register(registry);
+    }
+
+    private Meters meters(String outcome, String plugin) {
+        return byOutcomeAndPlugin.computeIfAbsent(outcome + '\u0000' + plugin, key -> new Meters(
+                Counter.builder(REQUESTS).description("request records handled").tag("outcome", outcome)
+                        .tag("plugin", plugin).register(registry),
+                Timer.builder(DURATION).description("from the start of handling to the acknowledgement of the final "
+                        + "or error record").tag("outcome", outcome).tag("plugin", plugin).register(registry)));
+    }
+
+    private record Meters(Counter count, Timer duration) {
+    }
+}
