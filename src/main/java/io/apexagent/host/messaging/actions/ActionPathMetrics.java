@@ -23,6 +23,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code apex.actions.in.flight} — requests running on this replica;</li>
  * <li>{@code apex.actions.requests.being.run.again} — requests whose handling failed and that are run again
  * (one that keeps failing holds its partition's commits: alert when this stays above 0);</li>
+ * <li>{@code apex.actions.calls.overdue} — plugin calls of requests still running after ten leases (see
+ * {@link LeaseKeeper}): alert when above 0;</li>
  * <li>{@code apex.actions.executions.deleted} — {@code action_execution} rows deleted by the retention sweep.</li>
  * </ul>
  * The {@code plugin} tag is the id of a plugin this replica knows, or {@code unknown}: a request names any plugin it
@@ -74,6 +76,14 @@ public class ActionPathMetrics {
                 .strongReference(true).register(registry);
         Gauge.builder("apex.actions.requests.being.run.again", beingRunAgain)
                 .description("requests whose handling failed and that are run again; they hold their partition's "
+                        + "offset commits")
+                .strongReference(true).register(registry);
+    }
+
+    /** Registers the gauge of calls that have held their lease for too long, read from {@code overdue}. */
+    void watchOverdueCalls(Supplier<Number> overdue) {
+        Gauge.builder("apex.actions.calls.overdue", overdue)
+                .description("plugin calls of requests still running after ten leases; they hold their partition's "
                         + "offset commits")
                 .strongReference(true).register(registry);
     }

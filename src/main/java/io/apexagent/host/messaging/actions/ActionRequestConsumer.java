@@ -61,7 +61,9 @@ public class ActionRequestConsumer {
         this.nodeId = node.nodeId();
         this.lease = config.actions().lease();
         this.backoff = new Backoff(Duration.ofMillis(200), config.actions().maxRetryBackoff());
-        this.calls = new KafkaPluginCalls(plugins, new LeaseKeeper(executions, nodeId, lease), config.plugins());
+        LeaseKeeper leases = new LeaseKeeper(executions, nodeId, lease);
+        metrics.watchOverdueCalls(leases::overdue);
+        this.calls = new KafkaPluginCalls(plugins, leases, config.plugins());
     }
 
     /**

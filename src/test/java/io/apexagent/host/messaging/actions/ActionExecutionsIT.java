@@ -89,6 +89,25 @@ class ActionExecutionsIT {
     }
 
     @Test
+    void aCallThatOutrunsItsOverdueTimeIsCountedUntilItEnds() {
+        String slow = "overdue-" + UUID.randomUUID();
+        String quick = "prompt-" + UUID.randomUUID();
+        Duration lease = Duration.ofMillis(300);
+        claim(slow, "node-a", lease, 1).await().atMost(TIMEOUT);
+        claim(quick, "node-a", lease, 2).await().atMost(TIMEOUT);
+        LeaseKeeper keeper = new LeaseKeeper(executions, "node-a", lease, Duration.ofSeconds(1));
+        UniAssertSubscriber<String> slowCall = keeper.whileRunning(slow,
+                Uni.createFrom().item("late").onItem().delayIt().by(Duration.ofSeconds(3)))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        assertThat(keeper.whileRunning(quick, Uni.createFrom().item("at once")).await().atMost(TIMEOUT))
+                .isEqualTo("at once");
+
+        await().atMost(TIMEOUT).until(() -> keeper.overdue() == 1);
+        assertThat(slowCall.awaitItem(TIMEOUT).getItem()).isEqualTo("late");
+        assertThat(keeper.overdue()).as("the overdue call ended").isZero();
+    }
+
+    @Test
     void withoutRenewalAnExpiredLeaseIsTakenOver() {
         String id = "expired-" + UUID.randomUUID();
         claim(id, "node-a", SHORT_LEASE, 1).await().atMost(TIMEOUT);

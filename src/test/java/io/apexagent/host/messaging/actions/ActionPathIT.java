@@ -312,6 +312,7 @@ class ActionPathIT {
         assertThat(scrape).doesNotContain(madeUp)
                 .containsPattern("(?m)^apex_actions_in_flight(\\{[^}]*\\})? ")
                 .containsPattern("(?m)^apex_actions_requests_being_run_again(\\{[^}]*\\})? 0")
+                .containsPattern("(?m)^apex_actions_calls_overdue(\\{[^}]*\\})? 0")
                 .containsPattern("(?m)^apex_actions_executions_deleted_total(\\{[^}]*\\})? ");
     }
 
