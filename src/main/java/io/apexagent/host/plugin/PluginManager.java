@@ -252,8 +252,9 @@ public class PluginManager {
                 }
             });
             return true;
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The credential is written either way; the plugin reads the new value on its next get.
+        } catch (PluginUnavailableException | java.util.concurrent.RejectedExecutionException e) {
+            // The workers refuse it as busy (or closed); the credential is written either way, and the plugin reads
+            // the new value on its next get.
             rotationNotDelivered(plugin, name, version, "its workers are busy or closed");
             return false;
         }

@@ -33,6 +33,8 @@ public final class CallMeter implements Executor {
     private long abandonedAt;
     private boolean stopped;
     private int replacements;
+    /** Set once the workers took the call's first segment; written by the subscribing thread, read by others. */
+    private volatile boolean taken;
 
     /** Plugin code running on one worker for this call; the readings are taken when it starts. */
     private static final class Segment {
@@ -69,13 +71,24 @@ public final class CallMeter implements Executor {
         this.watchdog = watchdog;
     }
 
-    /** Runs a segment of the call on the plugin's workers (throws the workers' "busy" error when full). */
+    /**
+     * Runs a segment of the call on the plugin's workers. Only the first, the call's subscription, may be refused
+     * with the workers' "busy" error when they are full; later ones (a stream's {@code request(n)}) belong to a call
+     * the workers took, and are queued regardless ({@link PluginWorkers#executeAdmitted}). Refusing one of those
+     * threw out of {@code request(n)}, which a reactive stream has no way to report (Reactive Streams §3.16): the
+     * demand was lost while the call went on holding its place.
+     */
     @Override
     public void execute(Runnable segment) {
         if (budget.limited()) {
             watch();
         }
+        if (taken) {
+            workers.executeAdmitted(() -> runSegment(segment));
+            return;
+        }
         workers.execute(() -> runSegment(segment));
+        taken = true;
     }
 
     /** Fails {@code call} as soon as the watchdog sees a budget breach (only budgets need the race). */

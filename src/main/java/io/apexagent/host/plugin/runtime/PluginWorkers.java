@@ -55,6 +55,22 @@ public final class PluginWorkers implements Executor, AutoCloseable {
     }
 
     /**
+     * Runs more of a call the workers already took (a stream's {@code request(n)}), queued even when the queue is
+     * full: refusing it would leave a running call without the demand it waits for, which no retry can give back.
+     * Only new calls ({@link #execute}) are bounded; a call adds at most a few such segments at once.
+     *
+     * @throws PluginUnavailableException only once the workers are closed
+     */
+    public void executeAdmitted(Runnable command) {
+        try {
+            pool.execute(new SpinThenParkQueue.Admitted(command));
+        } catch (RejectedExecutionException e) {
+            throw new PluginUnavailableException(pluginId, "plugin " + pluginId + " is stopping: its workers take no "
+                    + "more work", e);
+        }
+    }
+
+    /**
      * A worker is stuck in an abandoned call (it ignored its interrupt): add a thread so that the stuck one does
      * not count as free. At most as many replacements as the pool has threads; past that the plugin just gets
      * slower (its circuit breaker has opened long before).

@@ -43,9 +43,23 @@ final class SpinThenParkQueue extends AbstractQueue<Runnable> implements Blockin
         this.spinNanos = Math.max(0, spinNanos);
     }
 
+    /** A task of a call already running ({@link PluginWorkers#executeAdmitted}): taken even beyond the capacity. */
+    static final class Admitted implements Runnable {
+        private final Runnable task;
+
+        Admitted(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            task.run();
+        }
+    }
+
     @Override
     public boolean offer(Runnable task) {
-        if (queued.incrementAndGet() > capacity) {
+        if (queued.incrementAndGet() > capacity && !(task instanceof Admitted)) {
             queued.decrementAndGet();
             return false;
         }

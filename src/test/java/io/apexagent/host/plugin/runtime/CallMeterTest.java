@@ -1,6 +1,7 @@
 package io.apexagent.host.plugin.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -30,6 +31,33 @@ class CallMeterTest {
     void close() {
         workers.interruptAll();
         watchdog.close();
+    }
+
+    @Test
+    void onlyACallsFirstSegmentMayBeRefusedAsBusyTheRestOfATakenCallIsQueued() throws Exception {
+        watchdog = new ResourceWatchdog(Duration.ofMillis(5), Duration.ofMillis(50), true);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        workers.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CallMeter taken = meter(CallBudget.NONE);
+        AtomicBoolean subscribed = new AtomicBoolean();
+        AtomicBoolean requested = new AtomicBoolean();
+        taken.execute(() -> subscribed.set(true));
+        for (int i = 0; i < 3; i++) {
+            workers.execute(() -> { });
+        }
+        // The queue (4) is full: a new call is refused, more of a call already taken (a request(n)) is not.
+        assertThatThrownBy(() -> meter(CallBudget.NONE).execute(() -> { }))
+                .isInstanceOf(io.apexagent.plugin.PluginUnavailableException.class).hasMessageContaining("is busy");
+        taken.execute(() -> requested.set(true));
+
+        release.countDown();
+        await().atMost(WAIT).until(() -> subscribed.get() && requested.get());
     }
 
     @Test
