@@ -76,7 +76,14 @@ class ScaleOutClusterIT {
         awaitGroupMembersWithPartitions("node-c", "node-d");
         List<String> ids = ActionTraffic.sendTicker(kafka, "kill-", 5000, 2, 20);
         Set<String> wanted = Set.copyOf(ids);
-        await().atMost(Duration.ofMinutes(1)).until(() -> finalsOf(wanted).size() >= 300);
+        // Killed mid-run while serving: both replicas have answered requests (a replica that has just joined may
+        // answer its first one only after the other has answered hundreds).
+        await("both replicas answering, 300 requests done").atMost(Duration.ofMinutes(1))
+                .until(() -> {
+                    Map<String, List<JsonNode>> done = finalsOf(wanted);
+                    return done.size() >= 300 && done.values().stream().map(l -> l.get(0).path("nodeId").asText())
+                            .collect(Collectors.toSet()).containsAll(Set.of("node-c", "node-d"));
+                });
         victim.kill();
         long doneAtKill = finalsOf(wanted).size();
 
