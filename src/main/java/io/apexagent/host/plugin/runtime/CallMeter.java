@@ -33,7 +33,7 @@ public final class CallMeter implements Executor {
     private long abandonedAt;
     private boolean stopped;
     private int replacements;
-    /** Set once the workers took the call's first segment; written by the subscribing thread, read by others. */
+    /** Set once the call's first segment was handed to the workers (and they took it); read by other threads. */
     private volatile boolean taken;
 
     /** Plugin code running on one worker for this call; the readings are taken when it starts. */
@@ -87,8 +87,14 @@ public final class CallMeter implements Executor {
             workers.executeAdmitted(() -> runSegment(segment));
             return;
         }
-        workers.execute(() -> runSegment(segment));
+        // Marked before the hand-over: the worker may run the subscription, and ask for more, at once.
         taken = true;
+        try {
+            workers.execute(() -> runSegment(segment));
+        } catch (RuntimeException refused) {
+            taken = false;
+            throw refused;
+        }
     }
 
     /** Fails {@code call} as soon as the watchdog sees a budget breach (only budgets need the race). */
