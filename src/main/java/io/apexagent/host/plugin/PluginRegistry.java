@@ -329,8 +329,7 @@ final class PluginRegistry {
     PluginSnapshot snapshot(String id) {
         PluginEntry e = existing(id);
         ManagedPlugin p = e.current;
-        PluginManifest manifest = p != null ? p.manifest()
-                : resolution == null ? null : resolution.chosen().get(id);
+        PluginManifest manifest = servingManifest(e);
         List<String> versions = e.versions.stream().map(PluginManifest::version)
                 .sorted(io.apexagent.host.plugin.discovery.PluginVersions.ascending().reversed()).toList();
         return new PluginSnapshot(id, manifest != null ? manifest.version() : e.failedVersion, e.state(), e.reason(),
@@ -347,11 +346,12 @@ final class PluginRegistry {
      */
     PluginManifest servingManifest(String id) {
         PluginEntry e = entries.get(id);
-        if (e == null) {
-            return null;
-        }
+        return e == null ? null : servingManifest(e);
+    }
+
+    private PluginManifest servingManifest(PluginEntry e) {
         ManagedPlugin p = e.current;
-        return p != null ? p.manifest() : resolution == null ? null : resolution.chosen().get(id);
+        return p != null ? p.manifest() : resolution == null ? null : resolution.chosen().get(e.id);
     }
 
     /** @return the version holding code now (any state), or null when none does */

@@ -72,20 +72,20 @@ public class ActionPathMetrics {
 
     /** Registers the request consumer's gauges, read from {@code inFlight} and {@code beingRunAgain}. */
     void watchConsumer(Supplier<Number> inFlight, Supplier<Number> beingRunAgain) {
-        Gauge.builder("apex.actions.in.flight", inFlight).description("requests running on this replica")
-                .strongReference(true).register(registry);
-        Gauge.builder("apex.actions.requests.being.run.again", beingRunAgain)
-                .description("requests whose handling failed and that are run again; they hold their partition's "
-                        + "offset commits")
-                .strongReference(true).register(registry);
+        gauge("apex.actions.in.flight", "requests running on this replica", inFlight);
+        gauge("apex.actions.requests.being.run.again", "requests whose handling failed and that are run again; they "
+                + "hold their partition's offset commits", beingRunAgain);
     }
 
     /** Registers the gauge of calls that have held their lease for too long, read from {@code overdue}. */
     void watchOverdueCalls(Supplier<Number> overdue) {
-        Gauge.builder("apex.actions.calls.overdue", overdue)
-                .description("plugin calls of requests still running after ten leases; they hold their partition's "
-                        + "offset commits")
-                .strongReference(true).register(registry);
+        gauge("apex.actions.calls.overdue", "plugin calls of requests still running after ten leases; they hold their "
+                + "partition's offset commits", overdue);
+    }
+
+    /** The suppliers are lambdas of the caller's: held strongly, or the registry would lose them to the GC. */
+    private void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
     }
 
     private Meters meters(String outcome, String plugin) {

@@ -79,7 +79,8 @@ public class ActionRequestConsumer {
                     record.partition(), record.offset()).invoke(() -> metrics.deadLettered(start));
         }
         if (parsed instanceof RequestParser.Invalid invalid) {
-            return finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action(), null, start),
+            return finish(new Attempt(invalid.requestId(), invalid.pluginId(), invalid.action(), null, start,
+                    knownOrNull(invalid.pluginId())),
                     errorRecord(invalid.requestId(), invalid.pluginId(), null, invalid.action(), 0,
                             "invalid_request", invalid.reason()), false);
         }
@@ -165,10 +166,10 @@ public class ActionRequestConsumer {
     }
 
     private Uni<Void> run(ActionRequest request, long start) {
-        Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent(),
-                start);
         // One registry look-up per request; null for an unknown plugin, which the call itself reports.
         PluginManifest serving = plugins.servingManifest(request.pluginId());
+        Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent(),
+                start, serving == null ? null : request.pluginId());
         String version = serving == null ? null : serving.version();
         String problem = precheck(request, version);
         if (problem != null) {
@@ -212,7 +213,7 @@ public class ActionRequestConsumer {
         String encoded = publisher.encode(record);
         return WithoutContextPropagation.get(() -> publisher.publish(attempt.requestId(), record.type(), record.seq(),
                 encoded, attempt.traceparent())
-                .invoke(() -> metrics.ended(record.type(), knownOrNull(attempt.pluginId()), attempt.startNanos()))
+                .invoke(() -> metrics.ended(record.type(), attempt.knownPlugin(), attempt.startNanos()))
                 .chain(() -> claimed ? retrying(executions.finished(attempt.requestId(), encoded))
                         : Uni.createFrom().voidItem()));
     }
@@ -273,7 +274,11 @@ public class ActionRequestConsumer {
         return record.topic() + "/" + record.partition() + "@" + record.offset();
     }
 
-    /** A request being answered; {@code startNanos} is when its handling started, for its duration. */
-    private record Attempt(String requestId, String pluginId, String action, String traceparent, long startNanos) {
+    /**
+     * A request being answered; {@code startNanos} is when its handling started, for its duration, and
+     * {@code knownPlugin} its plugin id if this replica knows that plugin (else null), for the metrics' tag.
+     */
+    private record Attempt(String requestId, String pluginId, String action, String traceparent, long startNanos,
+            String knownPlugin) {
     }
 }
