@@ -54,12 +54,17 @@ final class KafkaPluginCalls {
     /** Streams a streaming action of {@code serving}. */
     Multi<ActionChunk> stream(ActionRequest request, PluginManifest serving) {
         InFlightPermits admission = admissionOf(request.pluginId(), serving);
-        Multi<ActionChunk> call = Multi.createFrom().deferred(() -> plugins.stream(request.pluginId(), request.action(),
-                request.params()))
-                .onFailure(KafkaPluginCalls::busy).retry().withBackOff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE).indefinitely();
+        Multi<ActionChunk> call = retriedWhileBusy(Multi.createFrom().deferred(() -> plugins.stream(request.pluginId(),
+                request.action(), request.params())));
         return admission.acquire()
                 .onItem().transformToMulti(ignored -> leases.whileStreaming(request.requestId(), call))
                 .onTermination().invoke(admission::release);
+    }
+
+    /** @return {@code call}, subscribed to again after a short pause each time the plugin refuses it as busy */
+    static <T> Multi<T> retriedWhileBusy(Multi<T> call) {
+        return call.onFailure(KafkaPluginCalls::busy).retry().withBackOff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE)
+                .indefinitely();
     }
 
     private InFlightPermits admissionOf(String pluginId, PluginManifest serving) {

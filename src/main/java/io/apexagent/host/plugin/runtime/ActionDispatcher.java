@@ -145,7 +145,7 @@ public final class ActionDispatcher {
         CallMeter meter = limits.meter(plugin, action);
         Multi<ActionChunk> chunks = PluginCalls.multi(plugin.loaded(),
                 p -> nonNull(plugin, ((StreamingPlugin) p).streamAction(action, params)));
-        Multi<ActionChunk> timed = DemandTimeout.apply(meter.guard(chunks.runSubscriptionOn(meter)),
+        Multi<ActionChunk> timed = DemandTimeout.apply(meter.guard(meter.subscribedOnWorkers(chunks)),
                 timeoutOf(plugin), TIMER, () -> timeout(plugin, action));
         return timed
                 .emitOn(hostExecutor)

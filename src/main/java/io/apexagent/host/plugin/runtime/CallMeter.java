@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.apexagent.plugin.PluginResourceLimitException;
+import io.apexagent.plugin.PluginUnavailableException;
+import io.smallrye.mutiny.helpers.Subscriptions;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -84,7 +87,13 @@ public final class CallMeter implements Executor {
             watch();
         }
         if (taken) {
-            workers.executeAdmitted(() -> runSegment(segment));
+            try {
+                workers.executeAdmitted(() -> runSegment(segment));
+            } catch (PluginUnavailableException closed) {
+                // The workers were closed (plugin stopped or reloaded): the only error a stream's request(n) may end
+                // with, as Mutiny's runSubscriptionOn turns it into the stream's failure (see subscribedOnWorkers).
+                throw new RejectedExecutionException(closed.getMessage(), closed);
+            }
             return;
         }
         // Marked before the hand-over: the worker may run the subscription, and ask for more, at once.
@@ -95,6 +104,31 @@ public final class CallMeter implements Executor {
             taken = false;
             throw refused;
         }
+    }
+
+    /**
+     * Runs {@code stream}'s subscription and each of its {@code request(n)} on the workers, as
+     * {@code runSubscriptionOn(this)} does, with every refusal ending the stream as a failure. Mutiny's operator turns
+     * only a {@link RejectedExecutionException} into a failure: the workers' busy error, thrown when they refuse the
+     * subscription, went out of {@code subscribe} to whatever thread subscribed (a database callback, a retry timer),
+     * which dropped it, and the subscriber waited for ever. A stream refused as busy now fails with that error (which
+     * callers may retry); one whose workers closed under it fails with {@link PluginUnavailableException} too.
+     */
+    <T> Multi<T> subscribedOnWorkers(Multi<T> stream) {
+        Multi<T> onWorkers = stream.runSubscriptionOn(this)
+                .onFailure(CallMeter::refusedAsClosed).transform(Throwable::getCause);
+        return Multi.createFrom().publisher(downstream -> {
+            try {
+                onWorkers.subscribe(downstream);
+            } catch (PluginUnavailableException refused) {
+                // Thrown before the subscription was handed to a worker: the downstream has not been subscribed yet.
+                Subscriptions.fail(downstream, refused);
+            }
+        });
+    }
+
+    private static boolean refusedAsClosed(Throwable failure) {
+        return failure instanceof RejectedExecutionException && failure.getCause() instanceof PluginUnavailableException;
     }
 
     /** Fails {@code call} as soon as the watchdog sees a budget breach (only budgets need the race). */
