@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 /**
  * The action path's meters on {@code /q/metrics} (Prometheus names in brackets):
@@ -25,7 +26,11 @@ import io.micrometer.core.instrument.Timer;
  * (one that keeps failing holds its partition's commits: alert when this stays above 0);</li>
  * <li>{@code apex.actions.calls.overdue} — plugin calls of requests still running after ten leases (see
  * {@link LeaseKeeper}): alert when above 0;</li>
- * <li>{@code apex.actions.executions.deleted} — {@code action_execution} rows deleted by the retention sweep.</li>
+ * <li>{@code apex.actions.executions.deleted} — {@code action_execution} rows deleted by the retention sweep;</li>
+ * <li>the Kafka client metrics of the request consumer and the result producer, tagged with their {@code client_id}
+ * ({@code apex-requests-<node>}, {@code apex-results-<node>}): e.g. {@code kafka_consumer_fetch_manager_records_lag_max},
+ * the requests waiting in this replica's partitions (the signal to scale out on), and
+ * {@code kafka_producer_record_error_total}. The messaging channels' clients are bound by Quarkus the same way.</li>
  * </ul>
  * The {@code plugin} tag is the id of a plugin this replica knows, or {@code unknown}: a request names any plugin it
  * likes, and one tag value per such name would grow the registry without bound. Thread-safe.
@@ -81,6 +86,25 @@ public class ActionPathMetrics {
     void watchOverdueCalls(Supplier<Number> overdue) {
         gauge("apex.actions.calls.overdue", "plugin calls of requests still running after ten leases; they hold their "
                 + "partition's offset commits", overdue);
+    }
+
+    /**
+     * Binds the metrics a Kafka client keeps itself (see the class comment).
+     *
+     * @return close it when the client closes, which removes them
+     */
+    KafkaClientMetrics watchKafkaClient(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+        return bound(new KafkaClientMetrics(consumer));
+    }
+
+    /** As {@link #watchKafkaClient(org.apache.kafka.clients.consumer.Consumer)}, for a producer. */
+    KafkaClientMetrics watchKafkaClient(org.apache.kafka.clients.producer.Producer<?, ?> producer) {
+        return bound(new KafkaClientMetrics(producer));
+    }
+
+    private KafkaClientMetrics bound(KafkaClientMetrics metrics) {
+        metrics.bindTo(registry);
+        return metrics;
     }
 
     /** The suppliers are lambdas of the caller's: held strongly, or the registry would lose them to the GC. */

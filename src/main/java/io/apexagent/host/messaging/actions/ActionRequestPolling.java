@@ -29,11 +29,14 @@ public class ActionRequestPolling {
     private final ApexConfig.Actions config;
     private final String bootstrap;
     private final String nodeId;
+    private final ActionPathMetrics metrics;
     private volatile RequestPoller poller;
+    private volatile io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics consumerMetrics;
 
     ActionRequestPolling(ActionRequestConsumer requests, ApexConfig config, NodeIdentity node,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ActionPathMetrics metrics) {
         this.requests = requests;
+        this.metrics = metrics;
         metrics.watchConsumer(this::inFlight, this::retrying);
         this.nodeId = node.nodeId();
         this.config = config.actions();
@@ -47,6 +50,7 @@ public class ActionRequestPolling {
         // Names the replica in the group's description (kafka-consumer-groups --describe, Admin clients).
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + nodeId);
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings);
+        consumerMetrics = metrics.watchKafkaClient(consumer);
         poller = new RequestPoller(consumer, ActionRequestConsumer.TOPIC, config.maxInFlight(), config.commitInterval(),
                 requests::handle);
         poller.start();
@@ -57,6 +61,10 @@ public class ActionRequestPolling {
         RequestPoller running = poller;
         if (running != null) {
             running.stop(config.drainTimeout());
+        }
+        io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics bound = consumerMetrics;
+        if (bound != null) {
+            bound.close();
         }
     }
 

@@ -59,7 +59,11 @@ public class ResultPublisher {
 
     private static final Logger LOG = Logger.getLogger(ResultPublisher.class);
 
+    /** The result producer's {@code client.id} is this and the node id. */
+    public static final String CLIENT_ID_PREFIX = "apex-results-";
+
     private final KafkaProducer<String, String> producer;
+    private final io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics producerMetrics;
     private final ExecutorService sender;
     private final ResultLog resultLog;
     private final ObjectMapper json;
@@ -67,8 +71,11 @@ public class ResultPublisher {
     private volatile boolean stopping;
 
     ResultPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ResultLog resultLog,
-            ObjectMapper json, ApexConfig config) {
-        this.producer = new KafkaProducer<>(ResultProducerSettings.of(bootstrap));
+            ObjectMapper json, ApexConfig config, io.apexagent.host.config.NodeIdentity node, ActionPathMetrics metrics) {
+        java.util.Properties settings = ResultProducerSettings.of(bootstrap);
+        settings.put(org.apache.kafka.clients.producer.ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + node.nodeId());
+        this.producer = new KafkaProducer<>(settings);
+        this.producerMetrics = metrics.watchKafkaClient(producer);
         this.sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "apex-result-sender"));
         this.resultLog = resultLog;
         this.json = json;
@@ -174,6 +181,7 @@ public class ResultPublisher {
 
     @PreDestroy
     void close() {
+        producerMetrics.close();
         producer.close(Duration.ofSeconds(10));
         sender.shutdown();
     }

@@ -314,6 +314,10 @@ class ActionPathIT {
                 .containsPattern("(?m)^apex_actions_requests_being_run_again(\\{[^}]*\\})? 0")
                 .containsPattern("(?m)^apex_actions_calls_overdue(\\{[^}]*\\})? 0")
                 .containsPattern("(?m)^apex_actions_executions_deleted_total(\\{[^}]*\\})? ");
+        // The host's own Kafka clients, by client id: the request consumer's lag, the result producer's sends.
+        assertThat(scrape)
+                .containsPattern("(?m)^kafka_consumer_fetch_manager_records_lag_max\\{[^}]*client_id=\"apex-requests-test-node\"")
+                .containsPattern("(?m)^kafka_producer_record_send_total\\{[^}]*client_id=\"apex-results-test-node\"[^}]*\\} [1-9]");
     }
 
     /** @return the Prometheus counter of requests answered with {@code outcome} for {@code plugin} (0 if absent) */
