@@ -3,14 +3,13 @@ package io.apexagent.host.messaging.actions;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.RejectedExecutionException;
 
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.ActionResult;
 import io.apexagent.host.plugin.PluginManager;
 import io.apexagent.host.plugin.discovery.PluginManifest;
+import io.apexagent.host.plugin.runtime.PluginBusyException;
 import io.apexagent.plugin.ActionChunk;
-import io.apexagent.plugin.PluginUnavailableException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -80,8 +79,8 @@ final class KafkaPluginCalls {
         return workers + queueSize;
     }
 
-    /** The plugin's workers and queue are full: a state that passes, unlike paused or failed. */
+    /** The plugin's workers and queue are full: a state that passes, unlike paused, failed or stopping. */
     private static boolean busy(Throwable e) {
-        return e instanceof PluginUnavailableException && e.getCause() instanceof RejectedExecutionException;
+        return e instanceof PluginBusyException;
     }
 }

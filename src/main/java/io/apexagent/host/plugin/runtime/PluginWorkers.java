@@ -48,7 +48,10 @@ public final class PluginWorkers implements Executor, AutoCloseable {
         try {
             pool.execute(command);
         } catch (RejectedExecutionException e) {
-            throw new PluginUnavailableException(pluginId, "plugin " + pluginId + " is busy: all "
+            if (pool.isShutdown()) {
+                throw stopping(e);
+            }
+            throw new PluginBusyException(pluginId, "plugin " + pluginId + " is busy: all "
                     + pool.getMaximumPoolSize() + " workers are in use and " + pool.getQueue().size()
                     + " calls are queued; retry later or raise limits.max_concurrency", e);
         }
@@ -65,9 +68,13 @@ public final class PluginWorkers implements Executor, AutoCloseable {
         try {
             pool.execute(new SpinThenParkQueue.Admitted(command));
         } catch (RejectedExecutionException e) {
-            throw new PluginUnavailableException(pluginId, "plugin " + pluginId + " is stopping: its workers take no "
-                    + "more work", e);
+            throw stopping(e);
         }
+    }
+
+    private PluginUnavailableException stopping(RejectedExecutionException refusal) {
+        return new PluginUnavailableException(pluginId, "plugin " + pluginId + " is stopping: its workers take no "
+                + "more work", refusal);
     }
 
     /**

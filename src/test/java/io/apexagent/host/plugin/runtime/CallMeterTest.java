@@ -53,7 +53,7 @@ class CallMeterTest {
         }
         // The queue (4) is full: a new call is refused, more of a call already taken (a request(n)) is not.
         assertThatThrownBy(() -> meter(CallBudget.NONE).execute(() -> { }))
-                .isInstanceOf(io.apexagent.plugin.PluginUnavailableException.class).hasMessageContaining("is busy");
+                .isInstanceOf(PluginBusyException.class).hasMessageContaining("is busy");
         taken.execute(() -> requested.set(true));
 
         release.countDown();
