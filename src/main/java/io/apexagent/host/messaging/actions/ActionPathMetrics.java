@@ -27,6 +27,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
  * <li>{@code apex.actions.calls.overdue} — plugin calls of requests still running after ten leases (see
  * {@link LeaseKeeper}): alert when above 0;</li>
  * <li>{@code apex.actions.executions.deleted} — {@code action_execution} rows deleted by the retention sweep;</li>
+ * <li>{@code apex.actions.calls.refused.busy} — plugin calls of requests refused because the plugin's workers and
+ * queue were full; each is retried after a short pause (a plugin that keeps refusing needs more workers);</li>
  * <li>the Kafka client metrics of the request consumer and the result producer, tagged with their {@code client_id}
  * ({@code apex-requests-<node>}, {@code apex-results-<node>}): e.g. {@code kafka_consumer_fetch_manager_records_lag_max},
  * the requests waiting in this replica's partitions (the signal to scale out on), and
@@ -47,11 +49,15 @@ public class ActionPathMetrics {
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Meters> byOutcomeAndPlugin = new ConcurrentHashMap<>();
     private final Counter deleted;
+    private final Counter refusedAsBusy;
 
     ActionPathMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.deleted = Counter.builder("apex.actions.executions.deleted")
                 .description("action_execution rows deleted by the retention sweep").register(registry);
+        this.refusedAsBusy = Counter.builder("apex.actions.calls.refused.busy")
+                .description("plugin calls of requests refused as busy (workers and queue full), then retried")
+                .register(registry);
     }
 
     /**
@@ -69,6 +75,10 @@ public class ActionPathMetrics {
     /** Counts a record sent to the dead-letter topic (it named no plugin that could be trusted). */
     void deadLettered(long startNanos) {
         ended(DEAD_LETTER, null, startNanos);
+    }
+
+    void refusedAsBusy() {
+        refusedAsBusy.increment();
     }
 
     void executionsDeleted(int rows) {

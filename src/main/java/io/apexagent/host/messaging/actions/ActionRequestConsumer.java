@@ -63,7 +63,7 @@ public class ActionRequestConsumer {
         this.backoff = new Backoff(Duration.ofMillis(200), config.actions().maxRetryBackoff());
         LeaseKeeper leases = new LeaseKeeper(executions, nodeId, lease);
         metrics.watchOverdueCalls(leases::overdue);
-        this.calls = new KafkaPluginCalls(plugins, leases, config.plugins());
+        this.calls = new KafkaPluginCalls(plugins, leases, config.plugins(), metrics::refusedAsBusy);
     }
 
     /**

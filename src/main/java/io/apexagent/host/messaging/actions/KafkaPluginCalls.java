@@ -32,10 +32,13 @@ final class KafkaPluginCalls {
     private final int queueSize;
     private final ConcurrentMap<String, InFlightPermits> admissions = new ConcurrentHashMap<>();
     private final Backoff whileBusy = new Backoff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE);
+    private final Runnable refusedAsBusy;
 
-    KafkaPluginCalls(PluginManager plugins, LeaseKeeper leases, ApexConfig.Plugins config) {
+    /** @param refusedAsBusy told of each call the plugin refused as busy (it is retried) */
+    KafkaPluginCalls(PluginManager plugins, LeaseKeeper leases, ApexConfig.Plugins config, Runnable refusedAsBusy) {
         this.plugins = plugins;
         this.leases = leases;
+        this.refusedAsBusy = refusedAsBusy;
         this.defaultConcurrency = config.defaultMaxConcurrency();
         this.queueSize = config.queueSize();
     }
@@ -44,7 +47,7 @@ final class KafkaPluginCalls {
     Uni<ActionResult> execute(ActionRequest request, PluginManifest serving) {
         InFlightPermits admission = admissionOf(request.pluginId(), serving);
         Uni<ActionResult> call = whileBusy.retry(Uni.createFrom().deferred(() -> plugins.execute(request.pluginId(),
-                request.action(), request.params())), KafkaPluginCalls::busy, e -> { });
+                request.action(), request.params())), KafkaPluginCalls::busy, e -> refusedAsBusy.run());
         return admission.acquire()
                 .chain(() -> WithoutContextPropagation.get(() -> leases.whileRunning(request.requestId(), call)))
                 .onTermination().invoke(admission::release);
@@ -54,16 +57,19 @@ final class KafkaPluginCalls {
     Multi<ActionChunk> stream(ActionRequest request, PluginManifest serving) {
         InFlightPermits admission = admissionOf(request.pluginId(), serving);
         Multi<ActionChunk> call = retriedWhileBusy(Multi.createFrom().deferred(() -> plugins.stream(request.pluginId(),
-                request.action(), request.params())));
+                request.action(), request.params())), refusedAsBusy);
         return admission.acquire()
                 .onItem().transformToMulti(ignored -> leases.whileStreaming(request.requestId(), call))
                 .onTermination().invoke(admission::release);
     }
 
-    /** @return {@code call}, subscribed to again after a short pause each time the plugin refuses it as busy */
-    static <T> Multi<T> retriedWhileBusy(Multi<T> call) {
-        return call.onFailure(KafkaPluginCalls::busy).retry().withBackOff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE)
-                .indefinitely();
+    /**
+     * @return {@code call}, subscribed to again after a short pause each time the plugin refuses it as busy, which
+     *         {@code refused} is told of
+     */
+    static <T> Multi<T> retriedWhileBusy(Multi<T> call, Runnable refused) {
+        return call.onFailure(KafkaPluginCalls::busy).invoke(refused)
+                .onFailure(KafkaPluginCalls::busy).retry().withBackOff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE).indefinitely();
     }
 
     private InFlightPermits admissionOf(String pluginId, PluginManifest serving) {

@@ -49,6 +49,7 @@ class KafkaPluginCallsTest {
     private CallLimits limits;
     private ActionDispatcher dispatcher;
     private final CountDownLatch release = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeEach
     void load() throws IOException {
@@ -110,7 +111,7 @@ class KafkaPluginCallsTest {
         // Subscribed from a timer thread, as after a database callback: an error thrown out of that subscription was
         // dropped there and the call never ended.
         AssertSubscriber<Object> caller = Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(20))
-                .onItem().transformToMulti(ignored -> KafkaPluginCalls.retriedWhileBusy(call()))
+                .onItem().transformToMulti(ignored -> KafkaPluginCalls.retriedWhileBusy(call(), refusals::incrementAndGet))
                 .map(ActionChunk::data)
                 .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
@@ -121,6 +122,7 @@ class KafkaPluginCallsTest {
         caller.awaitCompletion(WAIT);
         assertThat(caller.getItems()).containsExactly(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3));
         assertThat(plugin.calls().count()).isZero();
+        assertThat(refusals.get()).as("refusals counted").isPositive();
     }
 
     @Test
