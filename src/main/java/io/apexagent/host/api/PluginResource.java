@@ -12,7 +12,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -23,6 +26,7 @@ import io.apexagent.host.plugin.ActionResult;
 import io.apexagent.host.plugin.PluginManager;
 import io.apexagent.host.plugin.PluginSnapshot;
 import io.apexagent.plugin.ActionChunk;
+import io.apexagent.plugin.PluginException;
 import io.apexagent.plugin.PluginLifecycleException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +36,9 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "plugins")
 public class PluginResource {
+
+    /** Name of the last event of an action stream that failed after it started; its data is an {@link ErrorResponse}. */
+    public static final String STREAM_ERROR_EVENT = "action-error";
 
     private final PluginManager plugins;
     private final ClusterCommands cluster;
@@ -116,11 +123,25 @@ public class PluginResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run a streaming action; each chunk is one Server-Sent Event")
-    public Multi<ActionChunk> stream(@PathParam("id") String id, @PathParam("action") String action,
-            Map<String, Object> params) {
+    @Operation(summary = "Run a streaming action; each chunk is one Server-Sent Event, and a failure after the stream "
+            + "started is a last event named '" + STREAM_ERROR_EVENT + "' with the error as JSON")
+    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @PathParam("action") String action,
+            Map<String, Object> params, @Context Sse sse) {
         // Checked before the event stream starts, so a refusal is an error status, not a broken 200 stream.
         plugins.requireCallable(id, action, params, true);
-        return plugins.stream(id, action, params);
+        // Once the 200 and its headers are out, a failure can only be told in the stream: without this last event the
+        // connection was just cut (the call refused as busy, a time limit, the plugin failing mid-stream).
+        return plugins.stream(id, action, params)
+                .map(chunk -> sse.newEventBuilder().data(ActionChunk.class, chunk)
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE).build())
+                .onFailure().recoverWithItem(e -> sse.newEventBuilder().name(STREAM_ERROR_EVENT)
+                        .data(ErrorResponse.class, errorOf(id, e)).mediaType(MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
+    private static ErrorResponse errorOf(String pluginId, Throwable failure) {
+        if (failure instanceof PluginException e) {
+            return new ErrorResponse(e.errorType(), e.getMessage(), e.pluginId(), List.of());
+        }
+        return new ErrorResponse("internal", String.valueOf(failure.getMessage()), pluginId, List.of());
     }
 }

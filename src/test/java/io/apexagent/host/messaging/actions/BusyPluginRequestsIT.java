@@ -91,6 +91,12 @@ class BusyPluginRequestsIT {
         holds.add(hold(http));
         awaitInFlight(2, holds);
 
+        // Over HTTP the stream has started (200) when the workers refuse it: its last event names the error.
+        String refused = given().contentType("application/json").body("{\"to\":2}")
+                .post("/plugins/" + PLUGIN + "/actions/count/stream").then().statusCode(200).extract().asString();
+        assertThat(refused).contains("event:" + io.apexagent.host.api.PluginResource.STREAM_ERROR_EVENT)
+                .contains("\"type\":\"unavailable\"").contains("busy-gate is busy").doesNotContain("\"n\":");
+
         String streamed = send("{\"requestId\":\"%s\",\"pluginId\":\"" + PLUGIN + "\",\"action\":\"count\","
                 + "\"params\":{\"to\":5}}");
         String single = send("{\"requestId\":\"%s\",\"pluginId\":\"" + PLUGIN + "\",\"action\":\"hold\","
