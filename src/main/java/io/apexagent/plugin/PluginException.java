@@ -30,4 +30,9 @@ public class PluginException extends RuntimeException {
     public String errorType() {
         return "plugin_error";
     }
+
+    /** @return the {@link #errorType()} of a plugin error, {@code "internal"} for any other failure */
+    public static String errorTypeOf(Throwable failure) {
+        return failure instanceof PluginException e ? e.errorType() : "internal";
+    }
 }

@@ -53,8 +53,13 @@ public class PluginExceptionMapper {
     public Response map(PluginException e) {
         return Response.status(statusOf(e))
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ErrorResponse(e.errorType(), e.getMessage(), e.pluginId(), problemsOf(e)))
+                .entity(bodyOf(e))
                 .build();
+    }
+
+    /** @return the error body of a response (or of a stream's last event) for a plugin error */
+    public static ErrorResponse bodyOf(PluginException e) {
+        return new ErrorResponse(e.errorType(), e.getMessage(), e.pluginId(), problemsOf(e));
     }
 
     /** @return the HTTP status of an error, by its closest mapped type */

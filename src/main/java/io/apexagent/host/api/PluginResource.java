@@ -139,9 +139,8 @@ public class PluginResource {
     }
 
     private static ErrorResponse errorOf(String pluginId, Throwable failure) {
-        if (failure instanceof PluginException e) {
-            return new ErrorResponse(e.errorType(), e.getMessage(), e.pluginId(), List.of());
-        }
-        return new ErrorResponse("internal", String.valueOf(failure.getMessage()), pluginId, List.of());
+        return failure instanceof PluginException e ? PluginExceptionMapper.bodyOf(e)
+                : new ErrorResponse(PluginException.errorTypeOf(failure), String.valueOf(failure.getMessage()), pluginId,
+                        List.of());
     }
 }

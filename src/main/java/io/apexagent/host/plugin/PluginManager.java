@@ -252,7 +252,7 @@ public class PluginManager {
                 }
             });
             return true;
-        } catch (PluginUnavailableException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (PluginUnavailableException e) {
             // The workers refuse it as busy (or closed); the credential is written either way, and the plugin reads
             // the new value on its next get.
             rotationNotDelivered(plugin, name, version, "its workers are busy or closed");
@@ -313,8 +313,8 @@ public class PluginManager {
     }
 
     private void reportError(String pluginId, String action, Throwable e) {
-        String type = e instanceof io.apexagent.plugin.PluginException pe ? pe.errorType() : "internal";
-        bus.publishError(new PluginErrorEvent(pluginId, registry.versionOf(pluginId), type, action, e.getMessage(),
+        bus.publishError(new PluginErrorEvent(pluginId, registry.versionOf(pluginId),
+                io.apexagent.plugin.PluginException.errorTypeOf(e), action, e.getMessage(),
                 node.nodeId(), java.time.Instant.now()));
     }
 

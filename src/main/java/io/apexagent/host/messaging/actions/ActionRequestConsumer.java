@@ -241,9 +241,8 @@ public class ActionRequestConsumer {
     }
 
     private ResultRecord failureRecord(ActionRequest request, String version, long seq, Throwable e) {
-        String type = e instanceof PluginException pe ? pe.errorType() : "internal";
-        return errorRecord(request.requestId(), request.pluginId(), version, request.action(), seq, type,
-                String.valueOf(e.getMessage()));
+        return errorRecord(request.requestId(), request.pluginId(), version, request.action(), seq,
+                PluginException.errorTypeOf(e), String.valueOf(e.getMessage()));
     }
 
     private ResultRecord errorRecord(String requestId, String pluginId, String version, String action, long seq,
