@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.config.NodeIdentity;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -31,7 +32,7 @@ public class ActionRequestPolling {
     private final String nodeId;
     private final ActionPathMetrics metrics;
     private volatile RequestPoller poller;
-    private volatile io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics consumerMetrics;
+    private volatile KafkaClientMetrics consumerMetrics;
 
     ActionRequestPolling(ActionRequestConsumer requests, ApexConfig config, NodeIdentity node,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ActionPathMetrics metrics) {
@@ -62,7 +63,7 @@ public class ActionRequestPolling {
         if (running != null) {
             running.stop(config.drainTimeout());
         }
-        io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics bound = consumerMetrics;
+        KafkaClientMetrics bound = consumerMetrics;
         if (bound != null) {
             bound.close();
         }

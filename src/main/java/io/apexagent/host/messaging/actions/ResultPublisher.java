@@ -3,6 +3,7 @@ package io.apexagent.host.messaging.actions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -10,6 +11,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -20,6 +22,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.config.ApexConfig;
+import io.apexagent.host.config.NodeIdentity;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -63,7 +67,7 @@ public class ResultPublisher {
     public static final String CLIENT_ID_PREFIX = "apex-results-";
 
     private final KafkaProducer<String, String> producer;
-    private final io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics producerMetrics;
+    private final KafkaClientMetrics producerMetrics;
     private final ExecutorService sender;
     private final ResultLog resultLog;
     private final ObjectMapper json;
@@ -71,9 +75,9 @@ public class ResultPublisher {
     private volatile boolean stopping;
 
     ResultPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ResultLog resultLog,
-            ObjectMapper json, ApexConfig config, io.apexagent.host.config.NodeIdentity node, ActionPathMetrics metrics) {
-        java.util.Properties settings = ResultProducerSettings.of(bootstrap);
-        settings.put(org.apache.kafka.clients.producer.ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + node.nodeId());
+            ObjectMapper json, ApexConfig config, NodeIdentity node, ActionPathMetrics metrics) {
+        Properties settings = ResultProducerSettings.of(bootstrap);
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + node.nodeId());
         this.producer = new KafkaProducer<>(settings);
         this.producerMetrics = metrics.watchKafkaClient(producer);
         this.sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "apex-result-sender"));

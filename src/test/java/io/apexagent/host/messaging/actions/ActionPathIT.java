@@ -82,17 +82,24 @@ class ActionPathIT {
     void streamingRequestGetsChunksInOrderThenFinal() throws Exception {
         String id = send("""
                 {"requestId":"%s","pluginId":"ticker","action":"count","params":{"from":1,"to":20}}""");
-        List<ConsumerRecord<String, String>> records = awaitFinal(id);
-        assertThat(records).hasSize(21);
-        for (int i = 0; i < 20; i++) {
+        assertCountedChunksThenFinal(awaitFinal(id), 20);
+    }
+
+    /**
+     * Asserts the records of a request streaming 1..{@code chunks}: that many chunk records in order (seq from 0,
+     * data {@code n} from 1), then one final record counting them, and nothing else.
+     */
+    static void assertCountedChunksThenFinal(List<ConsumerRecord<String, String>> records, int chunks) throws Exception {
+        assertThat(records).hasSize(chunks + 1);
+        for (int i = 0; i < chunks; i++) {
             JsonNode chunk = JSON.readTree(records.get(i).value());
             assertThat(chunk.path("type").asText()).isEqualTo("chunk");
             assertThat(chunk.path("seq").asLong()).isEqualTo(i);
             assertThat(chunk.path("data").path("n").asInt()).isEqualTo(i + 1);
         }
-        JsonNode last = JSON.readTree(records.get(20).value());
+        JsonNode last = JSON.readTree(records.get(chunks).value());
         assertThat(last.path("type").asText()).isEqualTo("final");
-        assertThat(last.path("data").path("chunks").asInt()).isEqualTo(20);
+        assertThat(last.path("data").path("chunks").asInt()).isEqualTo(chunks);
     }
 
     @Test

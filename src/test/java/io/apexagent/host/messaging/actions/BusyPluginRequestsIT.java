@@ -8,7 +8,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.testing.TestAuth;
@@ -106,15 +104,7 @@ class BusyPluginRequestsIT {
         for (CompletableFuture<HttpResponse<String>> held : holds) {
             assertThat(held.join().statusCode()).as(held.join().body()).isEqualTo(200);
         }
-        List<ConsumerRecord<String, String>> records = recordsOf(streamed);
-        assertThat(records).hasSize(6);
-        for (int i = 0; i < 5; i++) {
-            JsonNode chunk = JSON.readTree(records.get(i).value());
-            assertThat(chunk.path("type").asText()).isEqualTo("chunk");
-            assertThat(chunk.path("seq").asLong()).isEqualTo(i);
-            assertThat(chunk.path("data").path("n").asInt()).isEqualTo(i + 1);
-        }
-        assertThat(JSON.readTree(records.get(5).value()).path("type").asText()).isEqualTo("final");
+        ActionPathIT.assertCountedChunksThenFinal(recordsOf(streamed), 5);
         assertThat(recordsOf(single)).hasSize(1);
         assertThat(JSON.readTree(recordsOf(single).get(0).value()).path("type").asText()).isEqualTo("final");
         // The refusals happened (and were retried), rather than the requests arriving after the HTTP calls.
@@ -181,16 +171,11 @@ class BusyPluginRequestsIT {
     }
 
     static boolean hasFinal(String id) {
-        return recordsOf(id).stream().anyMatch(r -> !"chunk".equals(type(r)));
+        return recordsOf(id).stream().anyMatch(r -> !"chunk".equals(ActionPathIT.header(r, ResultPublisher.TYPE_HEADER)));
     }
 
     static List<ConsumerRecord<String, String>> recordsOf(String id) {
         return results.getRecords().stream().filter(r -> id.equals(r.key())).toList();
-    }
-
-    static String type(ConsumerRecord<String, String> record) {
-        var h = record.headers().lastHeader(ResultPublisher.TYPE_HEADER);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** @return the counter of plugin calls refused as busy on the Kafka path */
