@@ -262,7 +262,7 @@ public class ActionRequestConsumer {
     }
 
     private <T> Uni<T> retrying(Uni<T> step, String server) {
-        return backoff.retry(step, e -> !stopping, e -> LOG.warnf("%s not reachable, retrying: %s", server, e.getMessage()));
+        return backoff.retry(step, e -> !stopping, e -> LOG.warnf("%s step failed (retrying until it succeeds or the replica stops): %s", server, e.getMessage()));
     }
 
     void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {

@@ -35,6 +35,13 @@ public final class RequestParser {
     public record Malformed(String reason) implements Parsed {
     }
 
+    /**
+     * Longest requestId, pluginId and action: their columns in {@code action_execution} ({@code VARCHAR(128)}).
+     * The parser refuses what PostgreSQL would, with NUL characters: a claim the database refuses would fail on every
+     * retry, and the request would never be answered.
+     */
+    static final int MAX_ID_CHARS = 128;
+
     private final ObjectMapper json;
     private final int maxBytes;
 
@@ -68,8 +75,11 @@ public final class RequestParser {
             return new Malformed("missing requestId: /requestId must be a non-empty string");
         }
         String requestId = id.asText();
-        if (requestId.length() > 128) {
-            return new Malformed("requestId longer than 128 characters");
+        if (requestId.length() > MAX_ID_CHARS) {
+            return new Malformed("requestId longer than " + MAX_ID_CHARS + " characters");
+        }
+        if (requestId.indexOf('\0') >= 0) {
+            return new Malformed("requestId contains a NUL character (U+0000), which cannot be stored");
         }
         String pluginId = text(root, "pluginId");
         String action = text(root, "action");
@@ -78,6 +88,13 @@ public final class RequestParser {
         }
         if (action == null) {
             return new Invalid(requestId, pluginId, null, "/action: missing; expected an action name");
+        }
+        String unstorable = unstorable("pluginId", pluginId);
+        if (unstorable == null) {
+            unstorable = unstorable("action", action);
+        }
+        if (unstorable != null) {
+            return new Invalid(requestId, pluginId, action, unstorable);
         }
         JsonNode params = root.get("params");
         if (params != null && !params.isNull() && !params.isObject()) {
@@ -98,6 +115,17 @@ public final class RequestParser {
                 : new JsonParams(json.convertValue(params, Map.class), params);
         return new Valid(new ActionRequest(requestId, pluginId, action, paramMap, text(root, "version"), deadline,
                 text(root, "traceparent")));
+    }
+
+    /** @return why {@code value} cannot be stored in its {@code action_execution} column, or null if it can */
+    private static String unstorable(String field, String value) {
+        if (value.length() > MAX_ID_CHARS) {
+            return "/" + field + ": longer than " + MAX_ID_CHARS + " characters (" + value.length() + ")";
+        }
+        if (value.indexOf('\0') >= 0) {
+            return "/" + field + ": contains a NUL character (U+0000)";
+        }
+        return null;
     }
 
     private static String text(JsonNode root, String field) {

@@ -65,6 +65,19 @@ class ActionExecutionsIT {
                 done -> assertThat(done.sameRecord()).isFalse());
     }
 
+    /** The request parser lets through ids up to {@link RequestParser#MAX_ID_CHARS}: each must fit its column. */
+    @Test
+    void theLongestIdsTheParserLetsThroughAreStored() {
+        String suffix = "-" + UUID.randomUUID();
+        String id = "x".repeat(RequestParser.MAX_ID_CHARS - suffix.length()) + suffix;
+        String longest = "é".repeat(RequestParser.MAX_ID_CHARS);
+        assertThat(executions.claim(id, longest, longest, "node-a", Duration.ofMinutes(2), 0, 1).await().atMost(TIMEOUT))
+                .isEqualTo(new ActionExecutions.Run());
+        executions.finished(id, "{}").await().atMost(TIMEOUT);
+        assertThat(claim(id, "node-b", Duration.ofMinutes(2), 1).await().atMost(TIMEOUT))
+                .isInstanceOf(ActionExecutions.Done.class);
+    }
+
     @Test
     void aRunningRequestWhoseLeaseIsRenewedIsNotTakenOverAndIsOnceRenewalStops() {
         String id = "lease-" + UUID.randomUUID();

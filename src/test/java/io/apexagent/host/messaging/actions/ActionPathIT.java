@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,6 +205,45 @@ class ActionPathIT {
                     .contains("the value (400000 characters) was left out");
             assertThat(dead.get(1).value()).isEmpty();
         });
+    }
+
+    /**
+     * Values PostgreSQL would refuse (a plugin id or action longer than their columns, a NUL character) are
+     * answered from the parser: written to {@code action_execution}, they failed the claim on every retry, so the
+     * request was never answered and its partition's offset never committed past it.
+     */
+    @Test
+    void fieldsTheDatabaseCannotStoreAreAnsweredAndDoNotStallThePartition() throws Exception {
+        String key = "unstorable-" + UUID.randomUUID();
+        String longPlugin = UUID.randomUUID().toString();
+        String longAction = UUID.randomUUID().toString();
+        String nulInAction = UUID.randomUUID().toString();
+        String nulInId = UUID.randomUUID() + "\\u0000";
+        List<RecordMetadata> sent = kafka.produceStrings().fromRecords(
+                request(key, longPlugin, "p".repeat(129), "echo"),
+                request(key, longAction, "echo", "a".repeat(129)),
+                request(key, nulInAction, "echo", "ec\\u0000ho"),
+                request(key, nulInId, "echo", "echo"))
+                .awaitCompletion().getRecords();
+        assertError(longPlugin, "invalid_request", "/pluginId: longer than 128 characters");
+        assertError(longAction, "invalid_request", "/action: longer than 128 characters");
+        assertError(nulInAction, "invalid_request", "/action: contains a NUL character");
+        servedBehindThePoison(key);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deadLettersOf(key))
+                .singleElement().satisfies(dead -> assertThat(header(dead, ResultPublisher.REASON_HEADER))
+                        .isEqualTo("requestId contains a NUL character (U+0000), which cannot be stored")));
+        RecordMetadata last = sent.get(sent.size() - 1);
+        TopicPartition partition = new TopicPartition(last.topic(), last.partition());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                kafka.consumerGroups().offsets(RequestConsumerSettings.GROUP, partition))
+                .as("committed offset of %s", partition)
+                .isNotNull().satisfies(committed -> assertThat(committed.offset()).isGreaterThan(last.offset())));
+    }
+
+    private static ProducerRecord<String, String> request(String key, String requestId, String pluginId, String action) {
+        return new ProducerRecord<>("apex.actions.requests", key, """
+                {"requestId":"%s","pluginId":"%s","action":"%s","params":{"text":"x"}}"""
+                .formatted(requestId, pluginId, action));
     }
 
     @Test

@@ -42,6 +42,30 @@ class RequestParserTest {
                 .extracting(p -> ((RequestParser.Invalid) p).reason()).asString().startsWith("/deadline: 'tomorrow'");
     }
 
+    @Test
+    void idsTheDatabaseCannotStoreAreRefusedAtTheLimitOfItsColumns() {
+        RequestParser roomy = new RequestParser(new ObjectMapper(), 10_000);
+        String atLimit = "x".repeat(RequestParser.MAX_ID_CHARS);
+        assertThat(roomy.parse(request(atLimit, atLimit, atLimit))).isInstanceOf(RequestParser.Valid.class);
+        assertThat(((RequestParser.Malformed) roomy.parse(request(atLimit + "x", "p", "a"))).reason())
+                .isEqualTo("requestId longer than 128 characters");
+        assertThat(((RequestParser.Malformed) roomy.parse(request("r\\u0000", "p", "a"))).reason())
+                .isEqualTo("requestId contains a NUL character (U+0000), which cannot be stored");
+        assertThat(roomy.parse(request("r", atLimit + "p", "a"))).isEqualTo(new RequestParser.Invalid("r",
+                atLimit + "p", "a", "/pluginId: longer than 128 characters (129)"));
+        assertThat(roomy.parse(request("r", "p", atLimit + "a"))).isEqualTo(new RequestParser.Invalid("r", "p",
+                atLimit + "a", "/action: longer than 128 characters (129)"));
+        assertThat(roomy.parse(request("r", "p\\u0000", "a"))).isEqualTo(new RequestParser.Invalid("r", "p\0", "a",
+                "/pluginId: contains a NUL character (U+0000)"));
+        assertThat(roomy.parse(request("r", "p", "\\u0000a"))).isEqualTo(new RequestParser.Invalid("r", "p", "\0a",
+                "/action: contains a NUL character (U+0000)"));
+    }
+
+    private static String request(String requestId, String pluginId, String action) {
+        return """
+                {"requestId":"%s","pluginId":"%s","action":"%s","params":{}}""".formatted(requestId, pluginId, action);
+    }
+
     private String reason(String value) {
         var parsed = parser.parse(value);
         assertThat(parsed).isInstanceOf(RequestParser.Malformed.class);
