@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import io.apexagent.host.plugin.PluginManager;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.discovery.PluginVersions;
 import io.apexagent.plugin.PluginException;
+import io.apexagent.plugin.PluginExecutionException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,6 +35,8 @@ public class ActionRequestConsumer {
 
     /** Topic of action requests. */
     public static final String TOPIC = "apex.actions.requests";
+    /** Error type of a request whose result record is larger than the result topic takes. */
+    static final String RESULT_TOO_LARGE = "result_too_large";
 
     private static final Logger LOG = Logger.getLogger(ActionRequestConsumer.class);
 
@@ -192,11 +196,12 @@ public class ActionRequestConsumer {
         AtomicLong seq = new AtomicLong();
         return calls.stream(request, serving)
                 .onItem().transformToUniAndConcatenate(chunk -> WithoutContextPropagation.get(() -> {
-                    long n = seq.getAndIncrement();
+                    // Counted once published, so that an error record after a chunk that failed takes its seq.
+                    long n = seq.get();
                     ResultRecord record = new ResultRecord(request.requestId(), request.pluginId(), version,
                             request.action(), n, ResultRecord.CHUNK, chunk.data(), null, nodeId, Instant.now());
                     return publisher.publish(request.requestId(), ResultRecord.CHUNK, n, publisher.encode(record),
-                            request.traceparent());
+                            request.traceparent()).invoke(seq::incrementAndGet);
                 }))
                 .collect().last()
                 .map(ignored -> new ResultRecord(request.requestId(), request.pluginId(), version, request.action(),
@@ -210,12 +215,37 @@ public class ActionRequestConsumer {
      * is down. Only the publication is on the request's latency path.
      */
     private Uni<Void> finish(Attempt attempt, ResultRecord record, boolean claimed) {
-        String encoded = publisher.encode(record);
+        String encoded;
+        try {
+            encoded = publisher.encode(record);
+        } catch (PluginExecutionException notJson) {
+            // The plugin's result is answered as its error: failing the handling would run the action again and again.
+            return finish(attempt, errorInstead(record, notJson.errorType(), notJson.getMessage()), claimed);
+        }
         return WithoutContextPropagation.get(() -> publisher.publish(attempt.requestId(), record.type(), record.seq(),
                 encoded, attempt.traceparent())
-                .invoke(() -> metrics.ended(record.type(), attempt.knownPlugin(), attempt.startNanos()))
-                .chain(() -> claimed ? retrying(executions.finished(attempt.requestId(), encoded))
-                        : Uni.createFrom().voidItem()));
+                .onItemOrFailure().transformToUni((published, failure) -> {
+                    if (failure instanceof RecordTooLargeException tooLarge) {
+                        return finish(attempt, errorInstead(record, RESULT_TOO_LARGE, tooLarge(record, tooLarge)), claimed);
+                    }
+                    if (failure != null) {
+                        return Uni.createFrom().failure(failure);
+                    }
+                    metrics.ended(record.type(), attempt.knownPlugin(), attempt.startNanos());
+                    return claimed ? retrying(executions.finished(attempt.requestId(), encoded))
+                            : Uni.createFrom().voidItem();
+                }));
+    }
+
+    /** The error record that answers a request whose {@code record} cannot be published. */
+    private ResultRecord errorInstead(ResultRecord record, String type, String message) {
+        return errorRecord(record.requestId(), record.pluginId(), record.pluginVersion(), record.action(), record.seq(),
+                type, message);
+    }
+
+    private static String tooLarge(ResultRecord record, RecordTooLargeException e) {
+        return "the " + record.type() + " record of request " + record.requestId() + " is too large for "
+                + ResultLog.TOPIC + ": " + e.getMessage();
     }
 
     /** @return {@code pluginId} if this replica knows that plugin, else null (keeps the metrics' tags bounded) */
@@ -241,6 +271,11 @@ public class ActionRequestConsumer {
     }
 
     private ResultRecord failureRecord(ActionRequest request, String version, long seq, Throwable e) {
+        if (e instanceof RecordTooLargeException tooLarge) {
+            return errorRecord(request.requestId(), request.pluginId(), version, request.action(), seq, RESULT_TOO_LARGE,
+                    "chunk " + seq + " of request " + request.requestId() + " is too large for " + ResultLog.TOPIC
+                            + ": " + tooLarge.getMessage());
+        }
         return errorRecord(request.requestId(), request.pluginId(), version, request.action(), seq,
                 PluginException.errorTypeOf(e), String.valueOf(e.getMessage()));
     }

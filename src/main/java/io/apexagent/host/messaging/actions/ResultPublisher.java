@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.config.NodeIdentity;
+import io.apexagent.plugin.PluginExecutionException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -86,18 +87,25 @@ public class ResultPublisher {
         this.backoff = new Backoff(Duration.ofMillis(200), config.actions().maxRetryBackoff());
     }
 
-    /** @return the record as the JSON text stored and published */
+    /**
+     * @return the record as the JSON text stored and published
+     * @throws PluginExecutionException if the plugin's data in it cannot be written as JSON
+     */
     public String encode(ResultRecord record) {
         try {
             return json.writeValueAsString(record);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("result of " + record.requestId() + " is not JSON-serializable: "
-                    + e.getOriginalMessage(), e);
+            // Only a plugin's data can fail here: its bug, reported as such.
+            throw new PluginExecutionException(record.pluginId(), "the " + record.type() + " record of request "
+                    + record.requestId() + " cannot be written, because action " + record.action()
+                    + " returned data that is not JSON: " + e.getOriginalMessage(), e);
         }
     }
 
     /**
-     * Publishes one result record (already encoded), key requestId.
+     * Publishes one result record (already encoded), key requestId; resent while the broker does not acknowledge
+     * it, unless it is found on the topic. Fails at once with {@link RecordTooLargeException} for a record larger than
+     * the producer or the broker takes.
      *
      * @param traceparent the request's W3C trace context, or null
      */
@@ -114,10 +122,15 @@ public class ResultPublisher {
         Uni<Void> resend = Uni.createFrom().deferred(() -> alreadyOnTopic(requestId, type, seq, firstTry))
                 .chain(landed -> landed ? Uni.createFrom().voidItem() : send(record));
         return send(record)
-                .onFailure(e -> !stopping).recoverWithUni(e -> {
+                .onFailure(this::worthResending).recoverWithUni(e -> {
                     warnNotAcknowledged(requestId, type, e);
-                    return backoff.retryAfterPause(resend, f -> !stopping, f -> warnNotAcknowledged(requestId, type, f));
+                    return backoff.retryAfterPause(resend, this::worthResending, f -> warnNotAcknowledged(requestId, type, f));
                 });
+    }
+
+    /** A record too large for the producer or the broker would be refused every time: the caller answers instead. */
+    private boolean worthResending(Throwable failure) {
+        return !stopping && !(failure instanceof RecordTooLargeException);
     }
 
     private static void warnNotAcknowledged(String requestId, String type, Throwable failure) {

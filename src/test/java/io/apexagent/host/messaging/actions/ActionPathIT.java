@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.testing.TestInfrastructure;
+import io.apexagent.host.testing.TestPluginDirectory;
+import io.apexagent.host.testing.TestPlugins;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -232,18 +234,86 @@ class ActionPathIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deadLettersOf(key))
                 .singleElement().satisfies(dead -> assertThat(header(dead, ResultPublisher.REASON_HEADER))
                         .isEqualTo("requestId contains a NUL character (U+0000), which cannot be stored")));
-        RecordMetadata last = sent.get(sent.size() - 1);
-        TopicPartition partition = new TopicPartition(last.topic(), last.partition());
+        assertCommittedPast(sent.get(sent.size() - 1));
+    }
+
+    /** The host's consumer group committed its offset of {@code record}'s partition past that record. */
+    static void assertCommittedPast(RecordMetadata record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 kafka.consumerGroups().offsets(RequestConsumerSettings.GROUP, partition))
                 .as("committed offset of %s", partition)
-                .isNotNull().satisfies(committed -> assertThat(committed.offset()).isGreaterThan(last.offset())));
+                .isNotNull().satisfies(committed -> assertThat(committed.offset()).isGreaterThan(record.offset())));
     }
 
     private static ProducerRecord<String, String> request(String key, String requestId, String pluginId, String action) {
         return new ProducerRecord<>("apex.actions.requests", key, """
                 {"requestId":"%s","pluginId":"%s","action":"%s","params":{"text":"x"}}"""
                 .formatted(requestId, pluginId, action));
+    }
+
+    /**
+     * Results that cannot be published are the plugin's error, answered once: one Jackson cannot write (a getter
+     * that throws), a final record larger than the producer takes (1 MB), and a chunk that large. Each used to
+     * fail the request's handling for ever: the first ran the action again and again (pauses up to 30 s), the
+     * others resent the record again and again. None was answered, and the partition never committed past them.
+     */
+    @Test
+    void resultsThatCannotBePublishedGetAnErrorRecordOnce() throws Exception {
+        TestPlugins.plugin("odd-results").action("opaque").action("huge").action("huge-chunk", true)
+                .javaSource("odd.results.OddResultsPlugin", """
+                        package odd.results;
+                        import java.util.Map;
+                        import io.apexagent.plugin.AbstractPlugin;
+                        import io.apexagent.plugin.ActionChunk;
+                        import io.apexagent.plugin.StreamingPlugin;
+                        import io.smallrye.mutiny.Multi;
+                        import io.smallrye.mutiny.Uni;
+                        public class OddResultsPlugin extends AbstractPlugin implements StreamingPlugin {
+                            public static final class Opaque {
+                                public String getValue() {
+                                    throw new IllegalStateException("no value to show");
+                                }
+                            }
+                            @Override
+                            public Uni<Object> executeAction(String action, Map<String, Object> params) {
+                                return Uni.createFrom().item(action.equals("huge") ? "x".repeat(2_000_000) : new Opaque());
+                            }
+                            @Override
+                            public Multi<ActionChunk> streamAction(String action, Map<String, Object> params) {
+                                return Multi.createFrom().items(ActionChunk.of("small"), ActionChunk.of("y".repeat(2_000_000)),
+                                        ActionChunk.of("never sent"));
+                            }
+                        }
+                        """)
+                .writeTo(TestPluginDirectory.path());
+        given().post("/plugins/rescan").then().statusCode(200);
+        String key = "unpublishable-" + UUID.randomUUID();
+        String opaque = UUID.randomUUID().toString();
+        String huge = UUID.randomUUID().toString();
+        String hugeChunk = UUID.randomUUID().toString();
+        List<RecordMetadata> sent = kafka.produceStrings().fromRecords(
+                request(key, opaque, "odd-results", "opaque"),
+                request(key, huge, "odd-results", "huge"),
+                request(key, hugeChunk, "odd-results", "huge-chunk"))
+                .awaitCompletion().getRecords();
+
+        assertError(opaque, "execution", "returned data that is not JSON");
+        assertError(huge, "result_too_large", "the final record of request " + huge + " is too large");
+        List<ConsumerRecord<String, String>> stream = awaitFinal(hugeChunk);
+        assertThat(stream).hasSize(2);
+        assertThat(JSON.readTree(stream.get(0).value()).path("data").asText()).isEqualTo("small");
+        JsonNode error = JSON.readTree(stream.get(1).value());
+        assertThat(error.path("seq").asLong()).as("the error takes the failed chunk's seq").isEqualTo(1);
+        assertThat(error.path("error").path("type").asText()).isEqualTo("result_too_large");
+        assertThat(error.path("error").path("message").asText()).startsWith("chunk 1 of request " + hugeChunk);
+        assertThat(row(opaque).getString("status")).isEqualTo("PUBLISHED");
+        assertCommittedPast(sent.get(sent.size() - 1));
+        // Handled once: a handling run again would have published a second answer by now.
+        for (String id : List.of(opaque, huge, hugeChunk)) {
+            assertThat(recordsOf(id).stream().filter(r -> !"chunk".equals(header(r, ResultPublisher.TYPE_HEADER))))
+                    .as(id).hasSize(1);
+        }
     }
 
     @Test
