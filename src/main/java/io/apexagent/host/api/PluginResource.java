@@ -14,18 +14,24 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.cluster.ClusterCommands;
 import io.apexagent.host.plugin.ActionResult;
 import io.apexagent.host.plugin.PluginManager;
 import io.apexagent.host.plugin.PluginSnapshot;
-import io.apexagent.plugin.ActionChunk;
+import io.apexagent.host.plugin.runtime.PluginDataJson;
 import io.apexagent.plugin.PluginException;
 import io.apexagent.plugin.PluginLifecycleException;
 import io.smallrye.mutiny.Multi;
@@ -42,10 +48,12 @@ public class PluginResource {
 
     private final PluginManager plugins;
     private final ClusterCommands cluster;
+    private final ObjectMapper json;
 
-    PluginResource(PluginManager plugins, ClusterCommands cluster) {
+    PluginResource(PluginManager plugins, ClusterCommands cluster, ObjectMapper json) {
         this.plugins = plugins;
         this.cluster = cluster;
+        this.json = json;
     }
 
     @GET
@@ -112,9 +120,13 @@ public class PluginResource {
     @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run an action: JSON parameters in, JSON result out")
-    public Uni<ActionResult> execute(@PathParam("id") String id, @PathParam("action") String action,
+    @APIResponse(responseCode = "200", description = "The action's result", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActionResult.class)))
+    public Uni<Response> execute(@PathParam("id") String id, @PathParam("action") String action,
             Map<String, Object> params) {
-        return plugins.execute(id, action, params);
+        // Written here, so that a result that is not JSON is the plugin's error (500 with the usual error body).
+        return plugins.execute(id, action, params).map(result -> Response.ok(
+                PluginDataJson.write(json, result, id, action, "the result"), MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     @POST
@@ -132,8 +144,8 @@ public class PluginResource {
         // Once the 200 and its headers are out, a failure can only be told in the stream: without this last event the
         // connection was just cut (the call refused as busy, a time limit, the plugin failing mid-stream).
         return plugins.stream(id, action, params)
-                .map(chunk -> sse.newEventBuilder().data(ActionChunk.class, chunk)
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE).build())
+                .map(chunk -> sse.newEventBuilder().data(String.class, PluginDataJson.write(json, chunk, id, action,
+                        "a chunk")).mediaType(MediaType.APPLICATION_JSON_TYPE).build())
                 .onFailure().recoverWithItem(e -> sse.newEventBuilder().name(STREAM_ERROR_EVENT)
                         .data(ErrorResponse.class, errorOf(id, e)).mediaType(MediaType.APPLICATION_JSON_TYPE).build());
     }

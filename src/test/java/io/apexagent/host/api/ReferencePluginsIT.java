@@ -101,6 +101,8 @@ class ReferencePluginsIT {
     @Test
     void openApiDocumentsThePluginEndpoints() {
         given().accept(ContentType.JSON).get("/q/openapi").then().statusCode(200)
-                .body("paths.keySet()", hasItems("/plugins", "/plugins/{id}", "/plugins/{id}/actions/{action}"));
+                .body("paths.keySet()", hasItems("/plugins", "/plugins/{id}", "/plugins/{id}/actions/{action}"))
+                .body("paths.'/plugins/{id}/actions/{action}'.post.responses.'200'.content.'application/json'.schema.'$ref'",
+                        org.hamcrest.Matchers.endsWith("/ActionResult"));
     }
 }

@@ -18,11 +18,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.config.NodeIdentity;
+import io.apexagent.host.plugin.runtime.PluginDataJson;
 import io.apexagent.plugin.PluginExecutionException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smallrye.mutiny.Uni;
@@ -92,14 +92,8 @@ public class ResultPublisher {
      * @throws PluginExecutionException if the plugin's data in it cannot be written as JSON
      */
     public String encode(ResultRecord record) {
-        try {
-            return json.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            // Only a plugin's data can fail here: its bug, reported as such.
-            throw new PluginExecutionException(record.pluginId(), "the " + record.type() + " record of request "
-                    + record.requestId() + " cannot be written, because action " + record.action()
-                    + " returned data that is not JSON: " + e.getOriginalMessage(), e);
-        }
+        return PluginDataJson.write(json, record, record.pluginId(), record.action(),
+                "the " + record.type() + " record of request " + record.requestId());
     }
 
     /**

@@ -261,6 +261,7 @@ class ActionPathIT {
     @Test
     void resultsThatCannotBePublishedGetAnErrorRecordOnce() throws Exception {
         TestPlugins.plugin("odd-results").action("opaque").action("huge").action("huge-chunk", true)
+                .action("opaque-chunk", true)
                 .javaSource("odd.results.OddResultsPlugin", """
                         package odd.results;
                         import java.util.Map;
@@ -281,21 +282,40 @@ class ActionPathIT {
                             }
                             @Override
                             public Multi<ActionChunk> streamAction(String action, Map<String, Object> params) {
-                                return Multi.createFrom().items(ActionChunk.of("small"), ActionChunk.of("y".repeat(2_000_000)),
+                                Object second = action.equals("huge-chunk") ? "y".repeat(2_000_000) : new Opaque();
+                                return Multi.createFrom().items(ActionChunk.of("small"), ActionChunk.of(second),
                                         ActionChunk.of("never sent"));
                             }
                         }
                         """)
                 .writeTo(TestPluginDirectory.path());
         given().post("/plugins/rescan").then().statusCode(200);
+        // Over HTTP too: the usual error body, and a stream's last event says what went wrong.
+        given().contentType("application/json").body("{}").post("/plugins/odd-results/actions/opaque").then()
+                .statusCode(500).body("type", org.hamcrest.Matchers.equalTo("execution"))
+                .body("message", org.hamcrest.Matchers.containsString("returned data that is not JSON"))
+                .body("pluginId", org.hamcrest.Matchers.equalTo("odd-results"));
+        given().contentType("application/json").body("{}").post("/plugins/odd-results/actions/huge").then()
+                .statusCode(200).body("result", org.hamcrest.Matchers.hasLength(2_000_000));
+        String events = given().contentType("application/json").body("{}")
+                .post("/plugins/odd-results/actions/huge-chunk/stream").then().statusCode(200).extract().asString();
+        assertThat(events.lines().filter(line -> line.startsWith("data:")).toList()).hasSize(3)
+                .first().asString().startsWith("data:{\"data\":\"small\"");
+        events = given().contentType("application/json").body("{}")
+                .post("/plugins/odd-results/actions/opaque-chunk/stream").then().statusCode(200).extract().asString();
+        assertThat(events).contains("data:{\"data\":\"small\"").doesNotContain("never sent")
+                .contains("event:" + io.apexagent.host.api.PluginResource.STREAM_ERROR_EVENT)
+                .contains("\"type\":\"execution\"").contains("a chunk cannot be written");
         String key = "unpublishable-" + UUID.randomUUID();
         String opaque = UUID.randomUUID().toString();
         String huge = UUID.randomUUID().toString();
         String hugeChunk = UUID.randomUUID().toString();
+        String opaqueChunk = UUID.randomUUID().toString();
         List<RecordMetadata> sent = kafka.produceStrings().fromRecords(
                 request(key, opaque, "odd-results", "opaque"),
                 request(key, huge, "odd-results", "huge"),
-                request(key, hugeChunk, "odd-results", "huge-chunk"))
+                request(key, hugeChunk, "odd-results", "huge-chunk"),
+                request(key, opaqueChunk, "odd-results", "opaque-chunk"))
                 .awaitCompletion().getRecords();
 
         assertError(opaque, "execution", "returned data that is not JSON");
@@ -307,10 +327,16 @@ class ActionPathIT {
         assertThat(error.path("seq").asLong()).as("the error takes the failed chunk's seq").isEqualTo(1);
         assertThat(error.path("error").path("type").asText()).isEqualTo("result_too_large");
         assertThat(error.path("error").path("message").asText()).startsWith("chunk 1 of request " + hugeChunk);
+        stream = awaitFinal(opaqueChunk);
+        assertThat(stream).hasSize(2);
+        error = JSON.readTree(stream.get(1).value());
+        assertThat(error.path("seq").asLong()).isEqualTo(1);
+        assertThat(error.path("error").path("type").asText()).isEqualTo("execution");
+        assertThat(error.path("error").path("message").asText()).startsWith("the chunk record of request " + opaqueChunk);
         assertThat(row(opaque).getString("status")).isEqualTo("PUBLISHED");
         assertCommittedPast(sent.get(sent.size() - 1));
         // Handled once: a handling run again would have published a second answer by now.
-        for (String id : List.of(opaque, huge, hugeChunk)) {
+        for (String id : List.of(opaque, huge, hugeChunk, opaqueChunk)) {
             assertThat(recordsOf(id).stream().filter(r -> !"chunk".equals(header(r, ResultPublisher.TYPE_HEADER))))
                     .as(id).hasSize(1);
         }
