@@ -18,8 +18,8 @@ import io.smallrye.mutiny.Uni;
  * instead of failing with "busy": at most the plugin's capacity (its {@code limits.max_concurrency}, or the
  * host default, plus the worker queue) of them are handed to the plugin at once, the rest wait here, still
  * counted as in flight by the request consumer ({@link RequestPoller}), which back-pressures it. A call still refused as busy
- * ({@link PluginBusyException}: REST calls share the workers, and running streams' queued {@code request(n)} take queue
- * places) is retried with a short backoff, and counted. While a call runs, its lease is renewed.
+ * ({@link PluginBusyException}: REST calls share the workers) is retried with a short backoff, and counted. While a
+ * call runs, its lease is renewed.
  * Thread-safe.
  */
 final class KafkaPluginCalls {

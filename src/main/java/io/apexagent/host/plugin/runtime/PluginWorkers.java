@@ -19,6 +19,7 @@ public final class PluginWorkers implements Executor, AutoCloseable {
 
     private final String pluginId;
     private final int threads;
+    private final int queueSize;
     private final ThreadPoolExecutor pool;
     private int stuck;
 
@@ -38,8 +39,9 @@ public final class PluginWorkers implements Executor, AutoCloseable {
     public PluginWorkers(String pluginId, String version, int threads, int queueSize, Duration spin) {
         this.pluginId = pluginId;
         this.threads = threads;
+        this.queueSize = Math.max(1, queueSize);
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new SpinThenParkQueue(Math.max(1, queueSize), spin.toNanos()), threadFactory(pluginId + "@" + version));
+                new SpinThenParkQueue(this.queueSize, spin.toNanos()), threadFactory(pluginId + "@" + version));
         this.pool.allowCoreThreadTimeOut(true);
     }
 
@@ -52,15 +54,16 @@ public final class PluginWorkers implements Executor, AutoCloseable {
                 throw stopping(e);
             }
             throw new PluginBusyException(pluginId, "plugin " + pluginId + " is busy: all "
-                    + pool.getMaximumPoolSize() + " workers are in use and " + pool.getQueue().size()
-                    + " calls are queued; retry later or raise limits.max_concurrency", e);
+                    + pool.getMaximumPoolSize() + " workers are in use and " + queueSize
+                    + " calls wait for one already; retry later or raise limits.max_concurrency", e);
         }
     }
 
     /**
      * Runs more of a call the workers already took (a stream's {@code request(n)}), queued even when the queue is
      * full: refusing it would leave a running call without the demand it waits for, which no retry can give back.
-     * Only new calls ({@link #execute}) are bounded; a call adds at most a few such segments at once.
+     * Only new calls ({@link #execute}) are bounded, and such segments do not count against that bound (a call adds at
+     * most a few at once), so running streams never make a new call look busy.
      *
      * @throws PluginUnavailableException only once the workers are closed
      */

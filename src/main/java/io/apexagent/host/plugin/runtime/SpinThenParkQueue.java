@@ -25,8 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class SpinThenParkQueue extends AbstractQueue<Runnable> implements BlockingQueue<Runnable> {
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Tasks in {@link #tasks}: bounds the queue, and a spinning worker reads it without touching a lock. */
+    /** Tasks in {@link #tasks}: a spinning worker reads it without touching a lock. */
     private final AtomicInteger queued = new AtomicInteger();
+    /** Tasks in {@link #tasks} that start a new call (not {@link Admitted}): these are bounded by the capacity. */
+    private final AtomicInteger newCalls = new AtomicInteger();
     private final int capacity;
     private final long spinNanos;
     private final AtomicInteger spinning = new AtomicInteger();
@@ -43,7 +45,10 @@ final class SpinThenParkQueue extends AbstractQueue<Runnable> implements Blockin
         this.spinNanos = Math.max(0, spinNanos);
     }
 
-    /** A task of a call already running ({@link PluginWorkers#executeAdmitted}): taken even beyond the capacity. */
+    /**
+     * A task of a call already running ({@link PluginWorkers#executeAdmitted}): taken even beyond the capacity, and
+     * not counted against it, so that running streams' segments never make new calls look busy.
+     */
     static final class Admitted implements Runnable {
         private final Runnable task;
 
@@ -59,10 +64,11 @@ final class SpinThenParkQueue extends AbstractQueue<Runnable> implements Blockin
 
     @Override
     public boolean offer(Runnable task) {
-        if (queued.incrementAndGet() > capacity && !(task instanceof Admitted)) {
-            queued.decrementAndGet();
+        if (!(task instanceof Admitted) && newCalls.incrementAndGet() > capacity) {
+            newCalls.decrementAndGet();
             return false;
         }
+        queued.incrementAndGet();
         tasks.offer(task);
         // A spinning worker takes it without a wake-up; if more is left it wakes a parked one (see poll).
         if (spinning.get() == 0) {
@@ -151,9 +157,16 @@ final class SpinThenParkQueue extends AbstractQueue<Runnable> implements Blockin
     public Runnable poll() {
         Runnable task = tasks.poll();
         if (task != null) {
-            queued.decrementAndGet();
+            taken(task);
         }
         return task;
+    }
+
+    private void taken(Runnable task) {
+        queued.decrementAndGet();
+        if (!(task instanceof Admitted)) {
+            newCalls.decrementAndGet();
+        }
     }
 
     @Override
@@ -173,7 +186,7 @@ final class SpinThenParkQueue extends AbstractQueue<Runnable> implements Blockin
 
     @Override
     public int remainingCapacity() {
-        return Math.max(0, capacity - queued.get());
+        return Math.max(0, capacity - newCalls.get());
     }
 
     @Override
@@ -197,7 +210,7 @@ final class SpinThenParkQueue extends AbstractQueue<Runnable> implements Blockin
         if (!tasks.remove(task)) {
             return false;
         }
-        queued.decrementAndGet();
+        taken((Runnable) task);
         return true;
     }
 

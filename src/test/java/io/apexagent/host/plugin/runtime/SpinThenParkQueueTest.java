@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -104,6 +105,23 @@ class SpinThenParkQueueTest {
         assertThatThrownBy(() -> workers.execute(() -> { })).isInstanceOf(PluginUnavailableException.class)
                 .hasMessageContaining("is busy");
         release.countDown();
+    }
+
+    @Test
+    void segmentsOfRunningCallsDoNotTakeTheQueuePlacesOfNewCalls() throws Exception {
+        workers = new PluginWorkers("unit", "1.0.0", 1, 1, Duration.ZERO);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        workers.execute(() -> waitFor(release)); // the only worker is taken
+        workers.executeAdmitted(() -> ran.add("segment 1"));
+        workers.executeAdmitted(() -> ran.add("segment 2"));
+        workers.execute(() -> ran.add("new call")); // the queue's one place for new calls is still free
+        assertThatThrownBy(() -> workers.execute(() -> { })).as("a second new call, past the queue of one")
+                .isInstanceOf(PluginBusyException.class);
+        release.countDown();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ran).containsExactly("segment 1", "segment 2", "new call"));
+        workers.execute(() -> ran.add("later call")); // its place was given back when it ran
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ran).endsWith("later call"));
     }
 
     @Test
