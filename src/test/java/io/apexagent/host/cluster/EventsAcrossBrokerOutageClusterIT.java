@@ -88,6 +88,38 @@ class EventsAcrossBrokerOutageClusterIT {
         }
     }
 
+    /**
+     * An event the broker never acknowledged within its channel's delivery time-out (cut to 2 s here, and the wait for
+     * the topic's metadata too) is counted, so
+     * that an alert can tell auditors that events were lost.
+     */
+    @Test
+    void anEventGivenUpOnIsCountedForAlerts() throws Exception {
+        host = HostProcess.start("node-gives-up", Map.of("JAVA_TOOL_OPTIONS",
+                "-Dmp.messaging.outgoing.plugin-events.request.timeout.ms=1000"
+                        + " -Dmp.messaging.outgoing.plugin-events.delivery.timeout.ms=2000"
+                        + " -Dmp.messaging.outgoing.plugin-events.max.block.ms=2000"));
+        assertThat(notForwarded(host)).isZero();
+        TestInfrastructure infra = TestInfrastructure.get();
+        infra.stopKafka();
+        try {
+            given().baseUri(host.baseUrl()).contentType(ContentType.JSON).body(Map.of("text", "lost"))
+                    .post("/plugins/notes/actions/add").then().statusCode(200);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(notForwarded(host)).isEqualTo(1.0));
+        } finally {
+            infra.startKafka();
+        }
+    }
+
+    private static double notForwarded(HostProcess host) {
+        String prefix = "apex_events_not_forwarded_total{channel=\"plugin-events\"";
+        return given().baseUri(host.baseUrl()).get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + "} in the metrics"));
+    }
+
     /** @return the texts of {@code wanted} (JSON strings) that some record carries */
     private static Set<String> textsOf(List<ConsumerRecord<String, String>> records, Set<String> wanted) {
         return records.stream().map(ConsumerRecord::value)

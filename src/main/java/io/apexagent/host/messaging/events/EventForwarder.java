@@ -15,6 +15,8 @@ import io.apexagent.host.events.HostEventBus;
 import io.apexagent.host.events.PluginErrorEvent;
 import io.apexagent.host.plugin.lifecycle.LifecycleEvent;
 import io.apexagent.plugin.PluginEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -38,6 +40,8 @@ public class EventForwarder {
     public static final String SECURITY_TYPE = "io.apexagent.plugin.security";
     /** CloudEvents extension naming the replica that produced the event. */
     public static final String NODE_EXTENSION = "nodeid";
+    /** Counter of events not forwarded, tagged by channel. */
+    public static final String NOT_FORWARDED = "apex.events.not.forwarded";
 
     private static final Logger LOG = Logger.getLogger(EventForwarder.class);
 
@@ -45,23 +49,36 @@ public class EventForwarder {
     private final MutinyEmitter<Object> events;
     private final MutinyEmitter<Object> errors;
     private final String nodeId;
+    private final MeterRegistry registry;
 
     EventForwarder(@Channel(LIFECYCLE) MutinyEmitter<Object> lifecycle, @Channel(EVENTS) MutinyEmitter<Object> events,
-            @Channel(ERRORS) MutinyEmitter<Object> errors, NodeIdentity node) {
+            @Channel(ERRORS) MutinyEmitter<Object> errors, NodeIdentity node, MeterRegistry registry) {
         this.lifecycle = lifecycle;
         this.events = events;
         this.errors = errors;
         this.nodeId = node.nodeId();
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event, HostEventBus bus) {
-        bus.onLifecycle(e -> forward(lifecycle, e, e.pluginId(), e.version(), "io.apexagent.plugin.lifecycle"));
-        bus.onPluginEvent(e -> forward(events, e, e.sourcePluginId(), null, "io.apexagent.plugin.event"));
-        bus.onError(e -> forward(errors, e, e.pluginId(), e.version(),
+        Counter lifecycleLost = notForwarded(LIFECYCLE);
+        Counter eventsLost = notForwarded(EVENTS);
+        Counter errorsLost = notForwarded(ERRORS);
+        bus.onLifecycle(e -> forward(lifecycle, lifecycleLost, e, e.pluginId(), e.version(),
+                "io.apexagent.plugin.lifecycle"));
+        bus.onPluginEvent(e -> forward(events, eventsLost, e, e.sourcePluginId(), null, "io.apexagent.plugin.event"));
+        bus.onError(e -> forward(errors, errorsLost, e, e.pluginId(), e.version(),
                 e.isSecurityEvent() ? SECURITY_TYPE : "io.apexagent.plugin.error"));
     }
 
-    private void forward(MutinyEmitter<Object> emitter, Object payload, String pluginId, String version, String type) {
+    /** Events the broker never acknowledged (an outage longer than the channel's delivery time-out): alert on it. */
+    private Counter notForwarded(String channel) {
+        return Counter.builder(NOT_FORWARDED).description("events given up on: the broker never acknowledged them")
+                .tag("channel", channel).register(registry);
+    }
+
+    private void forward(MutinyEmitter<Object> emitter, Counter lost, Object payload, String pluginId, String version,
+            String type) {
         Map<String, Object> extensions = new java.util.HashMap<>();
         extensions.put(NODE_EXTENSION, nodeId);
         extensions.put("pluginid", pluginId);
@@ -79,8 +96,10 @@ public class EventForwarder {
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(pluginId).build());
         // Fire and report: auditing must never block or fail a plugin operation; the producer retries.
         Uni.createFrom().deferred(() -> emitter.sendMessage(message))
-                .subscribe().with(ok -> { }, failure -> LOG.errorf(failure, "%s event of %s not forwarded to Kafka",
-                        type, pluginId));
+                .subscribe().with(ok -> { }, failure -> {
+                    lost.increment();
+                    LOG.errorf(failure, "%s event of %s not forwarded to Kafka", type, pluginId);
+                });
     }
 
 }
