@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 
 /**
  * The {@code action_execution} table as the idempotency guard of the action path. Plain SQL on the
@@ -85,10 +86,21 @@ public class ActionExecutions {
 
     ActionExecutions(Pool pool) {
         this.pool = pool;
-        this.inserts = new GroupCommit<>(this::insertAll, MAX_BATCH, STATEMENTS_AT_ONCE, WithoutContextPropagation::run);
+        this.inserts = new GroupCommit<>(this::insertAll, MAX_BATCH, STATEMENTS_AT_ONCE, WithoutContextPropagation::run,
+                ActionExecutions::refusedForItsContent);
         this.outcomes = new GroupCommit<>(this::completeAll, MAX_BATCH, STATEMENTS_AT_ONCE,
-                WithoutContextPropagation::run);
-        this.publications = new GroupCommit<>(this::publishedAll, MAX_BATCH, 1, WithoutContextPropagation::run);
+                WithoutContextPropagation::run, ActionExecutions::refusedForItsContent);
+        this.publications = new GroupCommit<>(this::publishedAll, MAX_BATCH, 1, WithoutContextPropagation::run,
+                ActionExecutions::refusedForItsContent);
+    }
+
+    /**
+     * @return whether PostgreSQL refused a statement for a value it was given (SQLSTATE class 22, data exception, or
+     *         23, integrity constraint violation), rather than being away: retrying the same values cannot help
+     */
+    static boolean refusedForItsContent(Throwable failure) {
+        return failure instanceof PgException pg && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
     }
 
     /**

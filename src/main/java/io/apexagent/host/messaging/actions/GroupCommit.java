@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -16,7 +17,9 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * waits for a timer: with a statement slot free it is written at once (alone), so a quiet replica adds no
  * latency, and a busy one gets larger batches. At most {@code concurrency} statements run at a time, so an
  * item arriving just after a statement started need not wait for that one to finish first.
- * A failed statement fails every item of its batch (callers retry their own item). Thread-safe.
+ * A failed statement fails every item of its batch (callers retry their own item), unless the failure says that an
+ * item's content was refused ({@code refusedItem}): then each item of the batch is written again alone, so that one
+ * refused item fails only its own caller, not every request batched with it, retry after retry. Thread-safe.
  *
  * @param <I> what one caller writes
  * @param <O> what one caller gets back
@@ -34,6 +37,7 @@ final class GroupCommit<I, O> {
     private final int maxBatch;
     private final int concurrency;
     private final Consumer<Runnable> scope;
+    private final Predicate<Throwable> refusedItem;
     private final Queue<Pending<I, O>> queue = new ArrayDeque<>();
     private int running;
 
@@ -43,14 +47,16 @@ final class GroupCommit<I, O> {
      * @param concurrency most statements running at once (bounds the connections used)
      */
     GroupCommit(Statement<I, O> statement, int maxBatch, int concurrency) {
-        this(statement, maxBatch, concurrency, Runnable::run);
+        this(statement, maxBatch, concurrency, Runnable::run, e -> false);
     }
 
     /**
-     * @param scope runs each statement's start, and its completion of the callers, whose continuations run
-     *              synchronously in it
+     * @param scope       runs each statement's start, and its completion of the callers, whose continuations run
+     *                    synchronously in it
+     * @param refusedItem whether a statement's failure is due to an item's content (not to the database being away)
      */
-    GroupCommit(Statement<I, O> statement, int maxBatch, int concurrency, Consumer<Runnable> scope) {
+    GroupCommit(Statement<I, O> statement, int maxBatch, int concurrency, Consumer<Runnable> scope,
+            Predicate<Throwable> refusedItem) {
         if (maxBatch < 1 || concurrency < 1) {
             throw new IllegalArgumentException("a group commit needs at least 1 item per batch and 1 statement at a "
                     + "time, got " + maxBatch + " and " + concurrency);
@@ -59,6 +65,7 @@ final class GroupCommit<I, O> {
         this.maxBatch = maxBatch;
         this.concurrency = concurrency;
         this.scope = scope;
+        this.refusedItem = refusedItem;
     }
 
     /** @return completes with this item's result once the statement that carried it completed */
@@ -90,20 +97,41 @@ final class GroupCommit<I, O> {
     }
 
     private void write(List<Pending<I, O>> batch) {
-        List<I> items = batch.stream().map(Pending::item).toList();
-        Uni<List<O>> write;
-        try {
-            write = statement.apply(items);
-        } catch (RuntimeException e) {
-            write = Uni.createFrom().failure(e);
-        }
-        write.subscribe().with(results -> scope.accept(() -> {
+        apply(batch).subscribe().with(results -> scope.accept(() -> {
             completeAll(batch, results);
             writeNext();
         }), failure -> scope.accept(() -> {
+            if (batch.size() > 1 && refusedItem.test(failure)) {
+                writeAlone(batch, 0);
+                return;
+            }
             batch.forEach(p -> p.caller().fail(failure));
             writeNext();
         }));
+    }
+
+    /** Writes the items of a refused batch one statement each, from {@code next} on, in the same statement slot. */
+    private void writeAlone(List<Pending<I, O>> batch, int next) {
+        if (next == batch.size()) {
+            writeNext();
+            return;
+        }
+        List<Pending<I, O>> alone = List.of(batch.get(next));
+        apply(alone).subscribe().with(results -> scope.accept(() -> {
+            completeAll(alone, results);
+            writeAlone(batch, next + 1);
+        }), failure -> scope.accept(() -> {
+            alone.get(0).caller().fail(failure);
+            writeAlone(batch, next + 1);
+        }));
+    }
+
+    private Uni<List<O>> apply(List<Pending<I, O>> batch) {
+        try {
+            return statement.apply(batch.stream().map(Pending::item).toList());
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
     }
 
     private static <I, O> void completeAll(List<Pending<I, O>> batch, List<O> results) {

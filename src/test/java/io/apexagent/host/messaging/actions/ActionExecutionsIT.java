@@ -65,6 +65,30 @@ class ActionExecutionsIT {
                 done -> assertThat(done.sameRecord()).isFalse());
     }
 
+    /**
+     * A claim PostgreSQL refuses for its values (here a plugin id longer than its column, which the request parser
+     * never lets through) fails alone: the claims batched with it are written again one by one and run.
+     */
+    @Test
+    void aClaimRefusedForItsValuesFailsAloneAndTheClaimsBatchedWithItRun() {
+        String prefix = "refused-" + UUID.randomUUID() + "-";
+        List<UniAssertSubscriber<ActionExecutions.Claim>> claims = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String plugin = i == 50 ? "p".repeat(RequestParser.MAX_ID_CHARS + 1) : "echo";
+            claims.add(executions.claim(prefix + i, plugin, "echo", "node-a", Duration.ofMinutes(2), 0, i)
+                    .subscribe().withSubscriber(UniAssertSubscriber.create()));
+        }
+        for (int i = 0; i < 100; i++) {
+            if (i == 50) {
+                assertThat(claims.get(i).awaitFailure(TIMEOUT).getFailure())
+                        .matches(ActionExecutions::refusedForItsContent, "refused for its content")
+                        .hasMessageContaining("value too long");
+            } else {
+                assertThat(claims.get(i).awaitItem(TIMEOUT).getItem()).as("claim " + i).isEqualTo(new ActionExecutions.Run());
+            }
+        }
+    }
+
     /** The request parser lets through ids up to {@link RequestParser#MAX_ID_CHARS}: each must fit its column. */
     @Test
     void theLongestIdsTheParserLetsThroughAreStored() {

@@ -39,7 +39,7 @@ class GroupCommitTest {
             inside[0] = true;
             completion.run();
             inside[0] = false;
-        });
+        }, e -> false);
         commit.submit(1).subscribe().with(result -> resumedInside.add(result + (inside[0] ? " inside" : " outside")));
         statement.completeNext();
         assertThat(resumedInside).containsExactly("row 1 inside");
@@ -111,6 +111,30 @@ class GroupCommitTest {
         assertThat(batches).containsExactly(List.of(1), List.of(2, 3));
         open.remove(0).complete(List.of("two", "three"));
         assertThat(results).containsExactly("two", "three");
+    }
+
+    @Test
+    void aBatchRefusedForAnItemIsWrittenAgainItemByItemSoThatOnlyThatItemFails() {
+        List<List<Integer>> statements = new ArrayList<>();
+        List<UniEmitter<? super List<String>>> first = new ArrayList<>();
+        GroupCommit<Integer, String> commit = new GroupCommit<>(items -> {
+            statements.add(items);
+            if (statements.size() == 1) {
+                return Uni.createFrom().emitter(first::add); // held, so that the next items make one batch
+            }
+            return items.contains(13) ? Uni.createFrom().failure(new IllegalArgumentException("13 refused"))
+                    : Uni.createFrom().item(items.stream().map(i -> "row " + i).toList());
+        }, 100, 1, Runnable::run, e -> e instanceof IllegalArgumentException);
+        List<String> results = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        for (int i : new int[] {0, 12, 13, 14}) {
+            commit.submit(i).subscribe().with(results::add, failures::add);
+        }
+        first.get(0).complete(List.of("row 0"));
+        assertThat(statements).containsExactly(List.of(0), List.of(12, 13, 14), List.of(12), List.of(13), List.of(14));
+        assertThat(results).containsExactly("row 0", "row 12", "row 14");
+        assertThat(failures).singleElement().satisfies(e -> assertThat(e).hasMessage("13 refused"));
+        assertThat(commit.waiting()).isZero();
     }
 
     @Test
