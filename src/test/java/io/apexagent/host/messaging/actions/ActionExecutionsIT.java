@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.apexagent.host.config.NodeIdentity;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
@@ -89,13 +90,17 @@ class ActionExecutionsIT {
         }
     }
 
-    /** The request parser lets through ids up to {@link RequestParser#MAX_ID_CHARS}: each must fit its column. */
+    /**
+     * The request parser lets through ids up to {@link RequestParser#MAX_ID_CHARS}, and the node id may have
+     * {@link NodeIdentity#MAX_CHARS}: each must fit its column.
+     */
     @Test
     void theLongestIdsTheParserLetsThroughAreStored() {
         String suffix = "-" + UUID.randomUUID();
         String id = "x".repeat(RequestParser.MAX_ID_CHARS - suffix.length()) + suffix;
         String longest = "é".repeat(RequestParser.MAX_ID_CHARS);
-        assertThat(executions.claim(id, longest, longest, "node-a", Duration.ofMinutes(2), 0, 1).await().atMost(TIMEOUT))
+        String longestNode = "n".repeat(NodeIdentity.MAX_CHARS);
+        assertThat(executions.claim(id, longest, longest, longestNode, Duration.ofMinutes(2), 0, 1).await().atMost(TIMEOUT))
                 .isEqualTo(new ActionExecutions.Run());
         executions.finished(id, "{}").await().atMost(TIMEOUT);
         assertThat(claim(id, "node-b", Duration.ofMinutes(2), 1).await().atMost(TIMEOUT))
