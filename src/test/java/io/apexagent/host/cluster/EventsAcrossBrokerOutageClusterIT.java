@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.apexagent.host.testing.HostProcess;
+import io.apexagent.host.testing.PrometheusScrape;
 import io.apexagent.host.testing.TestInfrastructure;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
@@ -113,11 +114,9 @@ class EventsAcrossBrokerOutageClusterIT {
     }
 
     private static double notForwarded(HostProcess host) {
-        String prefix = "apex_events_not_forwarded_total{channel=\"plugin-events\"";
-        return given().baseUri(host.baseUrl()).get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                .filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + "} in the metrics"));
+        String scrape = given().baseUri(host.baseUrl()).get("/q/metrics").then().statusCode(200).extract().asString();
+        return PrometheusScrape.sum(scrape, "apex_events_not_forwarded_total", "channel=\"plugin-events\"")
+                .orElseThrow(() -> new AssertionError("no apex_events_not_forwarded_total of plugin-events in the metrics"));
     }
 
     /** @return the texts of {@code wanted} (JSON strings) that some record carries */

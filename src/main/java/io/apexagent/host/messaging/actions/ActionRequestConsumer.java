@@ -226,7 +226,8 @@ public class ActionRequestConsumer {
                 encoded, attempt.traceparent())
                 .onItemOrFailure().transformToUni((published, failure) -> {
                     if (failure instanceof RecordTooLargeException tooLarge) {
-                        return finish(attempt, errorInstead(record, RESULT_TOO_LARGE, tooLarge(record, tooLarge)), claimed);
+                        return finish(attempt, errorInstead(record, RESULT_TOO_LARGE,
+                                tooLarge("the " + record.type() + " record", record.requestId(), tooLarge)), claimed);
                     }
                     if (failure != null) {
                         return Uni.createFrom().failure(failure);
@@ -243,9 +244,9 @@ public class ActionRequestConsumer {
                 type, message);
     }
 
-    private static String tooLarge(ResultRecord record, RecordTooLargeException e) {
-        return "the " + record.type() + " record of request " + record.requestId() + " is too large for "
-                + ResultLog.TOPIC + ": " + e.getMessage();
+    /** @param what the record that could not be sent, e.g. "chunk 3" */
+    private static String tooLarge(String what, String requestId, RecordTooLargeException e) {
+        return what + " of request " + requestId + " is too large for " + ResultLog.TOPIC + ": " + e.getMessage();
     }
 
     /** @return {@code pluginId} if this replica knows that plugin, else null (keeps the metrics' tags bounded) */
@@ -273,8 +274,7 @@ public class ActionRequestConsumer {
     private ResultRecord failureRecord(ActionRequest request, String version, long seq, Throwable e) {
         if (e instanceof RecordTooLargeException tooLarge) {
             return errorRecord(request.requestId(), request.pluginId(), version, request.action(), seq, RESULT_TOO_LARGE,
-                    "chunk " + seq + " of request " + request.requestId() + " is too large for " + ResultLog.TOPIC
-                            + ": " + tooLarge.getMessage());
+                    tooLarge("chunk " + seq, request.requestId(), tooLarge));
         }
         return errorRecord(request.requestId(), request.pluginId(), version, request.action(), seq,
                 PluginException.errorTypeOf(e), String.valueOf(e.getMessage()));
@@ -297,7 +297,8 @@ public class ActionRequestConsumer {
     }
 
     private <T> Uni<T> retrying(Uni<T> step, String server) {
-        return backoff.retry(step, e -> !stopping, e -> LOG.warnf("%s step failed (retrying until it succeeds or the replica stops): %s", server, e.getMessage()));
+        return backoff.retry(step, e -> !stopping, e -> LOG.warnf(
+                "%s step failed (retrying until it succeeds or the replica stops): %s", server, e.getMessage()));
     }
 
     void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {

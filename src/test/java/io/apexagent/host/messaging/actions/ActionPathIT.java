@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apexagent.host.testing.PrometheusScrape;
 import io.apexagent.host.testing.TestInfrastructure;
 import io.apexagent.host.testing.TestPluginDirectory;
 import io.apexagent.host.testing.TestPlugins;
@@ -471,11 +472,7 @@ class ActionPathIT {
 
     static double metric(String name, String outcome, String plugin) {
         String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return scrape.lines()
-                .filter(line -> line.startsWith(name + "{") && line.contains("outcome=\"" + outcome + "\"")
-                        && line.contains("plugin=\"" + plugin + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return PrometheusScrape.sum(scrape, name, "outcome=\"" + outcome + "\"", "plugin=\"" + plugin + "\"").orElse(0);
     }
 
     /** Same key, same partition: a valid request behind the poison ones is still served. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apexagent.host.testing.PrometheusScrape;
 import io.apexagent.host.testing.TestAuth;
 import io.apexagent.host.testing.TestInfrastructure;
 import io.apexagent.host.testing.TestPluginDirectory;
@@ -181,8 +182,7 @@ class BusyPluginRequestsIT {
     /** @return the counter of plugin calls refused as busy on the Kafka path */
     static double refusedAsBusy() {
         String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return scrape.lines().filter(line -> line.startsWith("apex_actions_calls_refused_busy_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return PrometheusScrape.sum(scrape, "apex_actions_calls_refused_busy_total").orElse(0);
     }
 
 }
