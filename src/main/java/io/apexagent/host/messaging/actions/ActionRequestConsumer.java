@@ -110,9 +110,13 @@ public class ActionRequestConsumer {
     }
 
     private Uni<Void> claimAndRun(ActionRequest request, int partition, long offset, long start) {
-        return retrying(executions.claim(request.requestId(), request.pluginId(), request.action(), nodeId, lease,
-                partition, offset))
-                .flatMap(claim -> {
+        return retryingUnlessRefused(executions.claim(request.requestId(), request.pluginId(), request.action(), nodeId,
+                lease, partition, offset))
+                .onItemOrFailure().transformToUni((claim, failure) -> {
+                    if (failure != null) {
+                        return ActionExecutions.refusedForItsContent(failure) ? unrecordable(request, start, failure)
+                                : Uni.createFrom().failure(failure);
+                    }
                     if (claim instanceof ActionExecutions.Done done) {
                         return replay(request, done).invoke(() -> answeredBefore(request, start));
                     }
@@ -124,6 +128,21 @@ public class ActionRequestConsumer {
                     }
                     return run(request, start);
                 });
+    }
+
+    /**
+     * A request whose claim PostgreSQL refuses for its values (SQLSTATE class 22 or 23: a value the columns cannot
+     * hold, a constraint or trigger the operator added). Another attempt would be refused the same way, so the
+     * request is answered with an error record, unclaimed and not run, instead of stalling its partition.
+     */
+    private Uni<Void> unrecordable(ActionRequest request, long start, Throwable refusal) {
+        LOG.warnf("request %s answered with an error: %s refuses to record it: %s", request.requestId(),
+                "action_execution", refusal.getMessage());
+        return finish(new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent(),
+                start, knownOrNull(request.pluginId())),
+                errorRecord(request.requestId(), request.pluginId(), null, request.action(), 0, "invalid_request",
+                        "the request cannot be recorded in action_execution before it runs, because PostgreSQL "
+                                + "refuses its values: " + refusal.getMessage()), false);
     }
 
     /**
@@ -296,9 +315,18 @@ public class ActionRequestConsumer {
         return retrying(lookUp, ResultLog.TOPIC);
     }
 
+    /** As {@link #retrying(Uni)}, but a step refused for its values fails at once: no retry can change them. */
+    private <T> Uni<T> retryingUnlessRefused(Uni<T> databaseStep) {
+        return backoff.retry(databaseStep, e -> !stopping && !ActionExecutions.refusedForItsContent(e),
+                e -> retryWarning("action_execution", e));
+    }
+
+    private static void retryWarning(String server, Throwable e) {
+        LOG.warnf("%s step failed (retrying until it succeeds or the replica stops): %s", server, e.getMessage());
+    }
+
     private <T> Uni<T> retrying(Uni<T> step, String server) {
-        return backoff.retry(step, e -> !stopping, e -> LOG.warnf(
-                "%s step failed (retrying until it succeeds or the replica stops): %s", server, e.getMessage()));
+        return backoff.retry(step, e -> !stopping, e -> retryWarning(server, e));
     }
 
     void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {

@@ -238,6 +238,43 @@ class ActionPathIT {
         assertCommittedPast(sent.get(sent.size() - 1));
     }
 
+    /**
+     * A claim PostgreSQL refuses for its values, here by a trigger such as an operator might add (the parser
+     * refuses every value the columns cannot hold): another attempt would be refused the same way. It used to be
+     * retried for ever, so the request was never answered and its partition never committed past it.
+     */
+    @Test
+    void aClaimTheDatabaseRefusesForItsValuesIsAnsweredOnceAndDoesNotStallThePartition() throws Exception {
+        String prefix = "refused-claim-" + UUID.randomUUID();
+        sql("CREATE FUNCTION refuse_test_claims() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF NEW.request_id LIKE '" + prefix + "%' THEN "
+                + "RAISE EXCEPTION 'request ids starting with % are refused', '" + prefix + "' "
+                + "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$");
+        sql("CREATE TRIGGER refuse_test_claims BEFORE INSERT ON action_execution FOR EACH ROW "
+                + "EXECUTE FUNCTION refuse_test_claims()");
+        try {
+            String key = prefix + "-key";
+            String refused = prefix + "-1";
+            RecordMetadata sent = kafka.produceStrings().fromRecords(request(key, refused, "echo", "echo"))
+                    .awaitCompletion().getRecords().get(0);
+            assertError(refused, "invalid_request", "PostgreSQL refuses its values: ERROR: request ids starting with "
+                    + prefix + " are refused (23514)");
+            servedBehindThePoison(key);
+            assertCommittedPast(sent);
+            assertThat(recordsOf(refused)).as("answered once").hasSize(1);
+            assertThat(pool.preparedQuery("SELECT count(*) FROM action_execution WHERE request_id = $1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(refused)).await().atMost(Duration.ofSeconds(10))
+                    .iterator().next().getLong(0)).as("rows of the refused request").isZero();
+        } finally {
+            sql("DROP TRIGGER refuse_test_claims ON action_execution");
+            sql("DROP FUNCTION refuse_test_claims()");
+        }
+    }
+
+    private void sql(String statement) {
+        pool.query(statement).execute().await().atMost(Duration.ofSeconds(10));
+    }
+
     /** The host's consumer group committed its offset of {@code record}'s partition past that record. */
     static void assertCommittedPast(RecordMetadata record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
