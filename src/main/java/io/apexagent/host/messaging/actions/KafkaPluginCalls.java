@@ -1,8 +1,6 @@
 package io.apexagent.host.messaging.actions;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.ActionResult;
@@ -29,9 +27,7 @@ final class KafkaPluginCalls {
 
     private final PluginManager plugins;
     private final LeaseKeeper leases;
-    private final int defaultConcurrency;
-    private final int queueSize;
-    private final ConcurrentMap<String, InFlightPermits> admissions = new ConcurrentHashMap<>();
+    private final PluginAdmissions admissions;
     private final Backoff whileBusy = new Backoff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE);
     private final Runnable refusedAsBusy;
 
@@ -40,15 +36,18 @@ final class KafkaPluginCalls {
         this.plugins = plugins;
         this.leases = leases;
         this.refusedAsBusy = refusedAsBusy;
-        this.defaultConcurrency = config.defaultMaxConcurrency();
-        this.queueSize = config.queueSize();
+        this.admissions = new PluginAdmissions(config.defaultMaxConcurrency(), config.queueSize());
     }
 
     /** Runs a non-streaming action of {@code serving} (null when the plugin is unknown: the call reports it). */
     Uni<ActionResult> execute(ActionRequest request, PluginManifest serving) {
-        InFlightPermits admission = admissionOf(request.pluginId(), serving);
+        InFlightPermits admission = admissions.of(request.pluginId(), serving);
         Uni<ActionResult> call = whileBusy.retry(Uni.createFrom().deferred(() -> plugins.execute(request.pluginId(),
                 request.action(), request.params())), KafkaPluginCalls::busy, e -> refusedAsBusy.run());
+        if (admission == null) {
+            // Unknown when looked up: the call fails at once, unless the plugin was loaded since (then it runs leased).
+            return WithoutContextPropagation.get(() -> leases.whileRunning(request.requestId(), call));
+        }
         return admission.acquire()
                 .chain(() -> WithoutContextPropagation.get(() -> leases.whileRunning(request.requestId(), call)))
                 .onTermination().invoke(admission::release);
@@ -56,9 +55,12 @@ final class KafkaPluginCalls {
 
     /** Streams a streaming action of {@code serving}. */
     Multi<ActionChunk> stream(ActionRequest request, PluginManifest serving) {
-        InFlightPermits admission = admissionOf(request.pluginId(), serving);
+        InFlightPermits admission = admissions.of(request.pluginId(), serving);
         Multi<ActionChunk> call = retriedWhileBusy(Multi.createFrom().deferred(() -> plugins.stream(request.pluginId(),
                 request.action(), request.params())), refusedAsBusy);
+        if (admission == null) {
+            return leases.whileStreaming(request.requestId(), call);
+        }
         return admission.acquire()
                 .onItem().transformToMulti(ignored -> leases.whileStreaming(request.requestId(), call))
                 .onTermination().invoke(admission::release);
@@ -71,19 +73,6 @@ final class KafkaPluginCalls {
     static <T> Multi<T> retriedWhileBusy(Multi<T> call, Runnable refused) {
         return call.onFailure(KafkaPluginCalls::busy).invoke(refused)
                 .onFailure(KafkaPluginCalls::busy).retry().withBackOff(FIRST_BUSY_PAUSE, LAST_BUSY_PAUSE).indefinitely();
-    }
-
-    private InFlightPermits admissionOf(String pluginId, PluginManifest serving) {
-        // Per version: each version has its own workers, and a reload may change the limits.
-        String key = serving == null ? pluginId : pluginId + "@" + serving.version();
-        return admissions.computeIfAbsent(key, id -> new InFlightPermits(capacityOf(serving)));
-    }
-
-    /** The calls a plugin takes at once without refusing: its workers plus their queue. */
-    private int capacityOf(PluginManifest serving) {
-        int workers = serving != null && serving.limits() != null && serving.limits().maxConcurrency() > 0
-                ? serving.limits().maxConcurrency() : defaultConcurrency;
-        return workers + queueSize;
     }
 
     /** The plugin's workers and queue are full: a state that passes, unlike paused, failed or stopping. */
