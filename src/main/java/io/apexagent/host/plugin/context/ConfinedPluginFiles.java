@@ -1,6 +1,7 @@
 package io.apexagent.host.plugin.context;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.apexagent.plugin.Permission;
+import io.apexagent.plugin.PluginFileTooLargeException;
 import io.apexagent.plugin.PluginFiles;
 
 /**
@@ -16,6 +18,9 @@ import io.apexagent.plugin.PluginFiles;
  * to some of its sub-directories ({@code allowed-paths}). Thread-safe.
  */
 public final class ConfinedPluginFiles implements PluginFiles {
+
+    /** The longest array the JVM allocates (a few bytes under Integer.MAX_VALUE, as in the JDK's own readers). */
+    static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
     private final Path root;
     private final PermissionGuard guard;
@@ -32,10 +37,29 @@ public final class ConfinedPluginFiles implements PluginFiles {
         this.allowed = allowedPaths.stream().map(p -> this.root.resolve(p).normalize()).toList();
     }
 
+    /** Reads a file of any size an array holds; a larger one is refused with an error instead of the JVM's. */
     @Override
     public byte[] read(String relativePath) throws IOException {
+        return read(relativePath, MAX_ARRAY_BYTES);
+    }
+
+    /** Refuses a file larger than {@code maxBytes} from its size, then reads no more than that (it may be growing). */
+    @Override
+    public byte[] read(String relativePath, long maxBytes) throws IOException {
         guard.require(Permission.FILE_SYSTEM_READ, "read file " + relativePath);
-        return Files.readAllBytes(resolve(relativePath));
+        Path file = resolve(relativePath);
+        int limit = (int) Math.min(maxBytes, MAX_ARRAY_BYTES);
+        long size = Files.size(file);
+        if (size > limit) {
+            throw new PluginFileTooLargeException(relativePath, size, limit);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] content = in.readNBytes(limit);
+            if (in.read() != -1) {
+                throw new PluginFileTooLargeException(relativePath, limit + 1L, limit);
+            }
+            return content;
+        }
     }
 
     @Override

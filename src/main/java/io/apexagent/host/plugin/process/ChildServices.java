@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 import io.apexagent.plugin.PluginException;
+import io.apexagent.plugin.PluginFileTooLargeException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -109,6 +110,9 @@ final class ChildServices {
     private static String typeOf(Throwable failure) {
         if (failure instanceof PluginException e) {
             return e.errorType();
+        }
+        if (failure instanceof PluginFileTooLargeException) {
+            return "too_large";
         }
         if (failure instanceof NoSuchFileException) {
             return "not_found";

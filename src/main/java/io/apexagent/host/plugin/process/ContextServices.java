@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.Map;
 
 import io.apexagent.plugin.PluginContext;
+import io.apexagent.plugin.PluginFileTooLargeException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,11 +25,14 @@ final class ContextServices {
     private final PluginContext context;
     private final ChildState state;
     private final ChildSubscriptions subscriptions;
+    private final int maxReplyBytes;
 
-    ContextServices(PluginContext context, ChildState state, ChildSubscriptions subscriptions) {
+    /** @param maxReplyBytes the longest reply a child gets; a file read is refused before reading when it cannot fit */
+    ContextServices(PluginContext context, ChildState state, ChildSubscriptions subscriptions, int maxReplyBytes) {
         this.context = context;
         this.state = state;
         this.subscriptions = subscriptions;
+        this.maxReplyBytes = maxReplyBytes;
     }
 
     /** @return the service of that name, or null */
@@ -44,13 +48,24 @@ final class ContextServices {
             case "credentials.get" -> a -> context.credentials().get(text(a, "name")).map(v -> v.orElse(null));
             case "plugins.invoke" -> a -> context.plugins().invoke(text(a, "plugin"), text(a, "action"),
                     object(a, "params"));
-            case "files.read" -> a -> item(Base64.getEncoder().encodeToString(context.files().read(text(a, "path"))));
+            case "files.read" -> a -> item(Base64.getEncoder().encodeToString(readFitting(text(a, "path"))));
             case "files.write" -> a -> done(() -> context.files().write(text(a, "path"), base64(a)));
             case "files.delete" -> a -> item(context.files().delete(text(a, "path")));
             case "files.list" -> a -> item(context.files().list(optionalText(a, "path")));
             case "http.send" -> a -> HttpService.send(context, a);
             default -> null;
         };
+    }
+
+    /** Reads a file whose base64 text can fit a reply; a larger one is refused from its size, unread. */
+    private byte[] readFitting(String path) throws IOException {
+        long limit = maxReplyBytes / 4 * 3L;
+        try {
+            return context.files().read(path, limit);
+        } catch (PluginFileTooLargeException e) {
+            throw new PluginFileTooLargeException(path, e.size(), limit, "as base64 in a reply of at most "
+                    + maxReplyBytes + " bytes, apex.plugins.process.max-reply-bytes");
+        }
     }
 
     private Object value(Map<String, Object> args) {

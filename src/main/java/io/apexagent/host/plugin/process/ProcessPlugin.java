@@ -38,6 +38,7 @@ class ProcessPlugin implements StreamingPlugin {
     private final ChildConnection connection;
     private final Duration initializeTimeout;
     private final int streamBuffer;
+    private final int maxReplyBytes;
     private final ChildState state;
     private final ChildSubscriptions subscriptions;
     private final ChildServices services;
@@ -49,6 +50,7 @@ class ProcessPlugin implements StreamingPlugin {
         this.connection = connection;
         this.initializeTimeout = config.initializeTimeout();
         this.streamBuffer = config.streamBuffer();
+        this.maxReplyBytes = config.maxReplyBytes();
         this.state = new ChildState(pluginId, config.maxReplyBytes());
         this.subscriptions = new ChildSubscriptions(pluginId, connection, config.maxReplyBytes());
         this.services = new ChildServices(pluginId, connection, Infrastructure.getDefaultExecutor(),
@@ -58,7 +60,7 @@ class ProcessPlugin implements StreamingPlugin {
     @Override
     public Uni<Void> initialize(PluginContext context) {
         this.context = context;
-        services.bind(new ContextServices(context, state, subscriptions));
+        services.bind(new ContextServices(context, state, subscriptions, maxReplyBytes));
         Map<String, Object> message = new HashMap<>();
         message.put("type", "initialize");
         message.put("v", Wire.VERSION);

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
+import java.io.RandomAccessFile;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.apexagent.host.plugin.context.ConfinedPluginFiles;
+import io.apexagent.host.plugin.context.PermissionGuard;
 
 import io.apexagent.host.plugin.process.child.Wire;
 import io.apexagent.plugin.Permission;
@@ -84,12 +92,42 @@ class ChildServicesTest {
                 .containsExactlyInAnyOrder("unknown_service", "bad_request");
     }
 
+    /**
+     * A child asking for a file that cannot fit a reply: refused from its size, before the host reads it. Before, the
+     * host read the whole file (here 3 GiB) into its own heap, then found the reply too long.
+     */
+    @Test
+    void aFileTooLargeForAReplyIsRefusedBeforeTheHostReadsIt(@TempDir Path dataDir) throws Exception {
+        try (RandomAccessFile sparse = new RandomAccessFile(dataDir.resolve("huge.bin").toFile(), "rw")) {
+            sparse.setLength(3L << 30);
+        }
+        Files.write(dataDir.resolve("fits.bin"), new byte[600]);
+        PermissionGuard guard = new PermissionGuard("svc", EnumSet.of(Permission.FILE_SYSTEM_READ), e -> { });
+        ChildServices services = services(4, 1000, new ConfinedPluginFiles(dataDir, guard));
+
+        services.call(Map.of("type", "call", "id", "c1", "service", "files.read", "args", Map.of("path", "huge.bin")));
+        services.call(Map.of("type", "call", "id", "c2", "service", "files.read", "args", Map.of("path", "fits.bin")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> replies().size() == 2);
+
+        Map<String, Object> refused = replies().stream().filter(r -> "c1".equals(r.get("id"))).findFirst().orElseThrow();
+        assertThat(errorType(refused)).isEqualTo("too_large");
+        assertThat(((Map<?, ?>) refused.get("error")).get("message")).isEqualTo("file 'huge.bin' is 3221225472 bytes, "
+                + "more than the 750 bytes that may be read at once (as base64 in a reply of at most 1000 bytes, "
+                + "apex.plugins.process.max-reply-bytes)");
+        Map<String, Object> read = replies().stream().filter(r -> "c2".equals(r.get("id"))).findFirst().orElseThrow();
+        assertThat(Base64.getDecoder().decode((String) read.get("data"))).hasSize(600);
+    }
+
     private ChildServices services(int maxCalls, int maxReplyBytes) {
+        return services(maxCalls, maxReplyBytes, files());
+    }
+
+    private ChildServices services(int maxCalls, int maxReplyBytes, PluginFiles files) {
         ChildConnection connection = new ChildConnection("svc", new FakeProcess(childStdin), reason -> { },
                 message -> { });
         ChildServices services = new ChildServices("svc", connection, workers, maxCalls, maxReplyBytes);
-        services.bind(new ContextServices(new FilesOnlyContext(files()), new ChildState("svc", maxReplyBytes),
-                new ChildSubscriptions("svc", connection, maxReplyBytes)));
+        services.bind(new ContextServices(new FilesOnlyContext(files), new ChildState("svc", maxReplyBytes),
+                new ChildSubscriptions("svc", connection, maxReplyBytes), maxReplyBytes));
         return services;
     }
 

@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -193,9 +194,21 @@ class ProcessPluginContextIT {
                             missing = "found"
                         except FileNotFoundError:
                             missing = "FileNotFoundError"
+                        from apexagent_plugin import ServiceError
+                        try:
+                            self.context.read_file("huge/sparse.bin")
+                            huge = "read"
+                        except ServiceError as e:
+                            huge = e.error_type + ": " + str(e)
                         return {"read": self.context.read_file("notes/a.txt").decode(), "outside": outside,
-                                "list": self.context.list_files("notes"), "missing": missing}
+                                "list": self.context.list_files("notes"), "missing": missing, "huge": huge}
                 """, permissions("file_system_read", "file_system_write"));
+        // 3 GiB, sparse: read whole by the host (as it was), it filled the host's heap.
+        Files.createDirectories(DATA.resolve("ctx-files/huge"));
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(
+                DATA.resolve("ctx-files/huge/sparse.bin").toFile(), "rw")) {
+            sparse.setLength(3L << 30);
+        }
         ProcessPluginFolders.java(DIR, "ctx-java-files", "Filer", JAVA_FILES, 96,
                 permissions("file_system_read", "file_system_write"));
         rescan();
@@ -206,6 +219,7 @@ class ProcessPluginContextIT {
                 .body("result.read", equalTo("written by python"))
                 .body("result.list", equalTo(List.of("a.txt")))
                 .body("result.missing", equalTo("FileNotFoundError"))
+                .body("result.huge", startsWith("too_large: file 'huge/sparse.bin' is 3221225472 bytes, more than the"))
                 .body("result.outside", containsString("path '../escaped.txt' is outside the plugin's data directory"));
         assertThat(DATA.resolve("ctx-files/notes/a.txt")).hasContent("written by python");
         assertThat(DATA.resolve("escaped.txt")).doesNotExist();
