@@ -194,13 +194,19 @@ public class ActionRequestConsumer {
         Attempt attempt = new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent(),
                 start, serving == null ? null : request.pluginId());
         String version = serving == null ? null : serving.version();
-        String problem = precheck(request, version);
-        if (problem != null) {
-            return finish(attempt, errorRecord(request.requestId(), request.pluginId(), null, request.action(), 0,
-                    problem.startsWith("deadline") ? "deadline_exceeded" : "version_mismatch", problem), true);
+        try {
+            String problem = precheck(request, version);
+            if (problem != null) {
+                return finish(attempt, errorRecord(request.requestId(), request.pluginId(), null, request.action(), 0,
+                        problem.startsWith("deadline") ? "deadline_exceeded" : "version_mismatch", problem), true);
+            }
+            return streaming(request, serving) ? runStreaming(request, serving, attempt, version)
+                    : runSingle(request, serving, attempt, version);
+        } catch (RuntimeException e) {
+            // Thrown again on every retry, it would never be answered and stall its partition: it is the answer.
+            LOG.errorf(e, "request %s could not be started", request.requestId());
+            return finish(attempt, failureRecord(request, version, 0, e), true);
         }
-        return streaming(request, serving) ? runStreaming(request, serving, attempt, version)
-                : runSingle(request, serving, attempt, version);
     }
 
     private Uni<Void> runSingle(ActionRequest request, PluginManifest serving, Attempt attempt, String version) {

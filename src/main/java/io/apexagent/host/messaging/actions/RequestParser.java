@@ -9,7 +9,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apexagent.host.plugin.discovery.PluginVersions;
 import io.apexagent.host.plugin.runtime.JsonParams;
+import io.apexagent.plugin.PluginConfigurationException;
 
 /**
  * Turns the raw text of a request record into an {@link ActionRequest}, or says precisely why not.
@@ -83,6 +85,10 @@ public final class RequestParser {
         }
         String pluginId = text(root, "pluginId");
         String action = text(root, "action");
+        String mistyped = notAString(root, "pluginId", "action", "version", "deadline", "traceparent");
+        if (mistyped != null) {
+            return new Invalid(requestId, pluginId, action, mistyped);
+        }
         if (pluginId == null) {
             return new Invalid(requestId, null, action, "/pluginId: missing; expected the id of a plugin");
         }
@@ -100,6 +106,10 @@ public final class RequestParser {
         if (params != null && !params.isNull() && !params.isObject()) {
             return new Invalid(requestId, pluginId, action, "/params: expected a JSON object, got " + params.getNodeType());
         }
+        String version = text(root, "version");
+        if (version != null && !PluginVersions.isValidRange(version)) {
+            return new Invalid(requestId, pluginId, action, "/version: " + rangeProblem(version));
+        }
         Instant deadline = null;
         String deadlineText = text(root, "deadline");
         if (deadlineText != null) {
@@ -113,7 +123,7 @@ public final class RequestParser {
         @SuppressWarnings("unchecked")
         Map<String, Object> paramMap = params == null || params.isNull() ? Map.of()
                 : new JsonParams(json.convertValue(params, Map.class), params);
-        return new Valid(new ActionRequest(requestId, pluginId, action, paramMap, text(root, "version"), deadline,
+        return new Valid(new ActionRequest(requestId, pluginId, action, paramMap, version, deadline,
                 text(root, "traceparent")));
     }
 
@@ -126,6 +136,29 @@ public final class RequestParser {
             return "/" + field + ": contains a NUL character (U+0000)";
         }
         return null;
+    }
+
+    /**
+     * @return why the first of {@code fields} present and neither null nor a string is wrong, or null: read as
+     *         absent, a {@code "version": 2} or an epoch-millis deadline would be silently ignored
+     */
+    private static String notAString(JsonNode root, String... fields) {
+        for (String field : fields) {
+            JsonNode n = root.get(field);
+            if (n != null && !n.isNull() && !n.isTextual()) {
+                return "/" + field + ": expected a string, got " + n.getNodeType();
+            }
+        }
+        return null;
+    }
+
+    private static String rangeProblem(String range) {
+        try {
+            PluginVersions.range(range);
+            return "'" + range + "' is not a valid range";
+        } catch (PluginConfigurationException e) {
+            return e.getMessage();
+        }
     }
 
     private static String text(JsonNode root, String field) {

@@ -396,6 +396,14 @@ class ActionPathIT {
                 "version_mismatch", "^2.0.0");
         assertError(send("""
                 {"requestId":"%s","action":"echo"}"""), "invalid_request", "/pluginId");
+        // Before, the version check threw on every retry: never answered, the partition stalled.
+        assertError(send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"text":"x"},"version":"not-a-range"}"""),
+                "invalid_request", "/version: 'not-a-range' is not a semver range");
+        // Before, read as absent: run on any version, or past the deadline.
+        assertError(send("""
+                {"requestId":"%s","pluginId":"echo","action":"echo","params":{"text":"x"},"deadline":978307200000}"""),
+                "invalid_request", "/deadline: expected a string, got NUMBER");
         await().atMost(Duration.ofSeconds(30)).until(() -> errors.getRecords().stream()
                 .anyMatch(r -> r.value().contains("no-such-plugin") && r.value().contains("\"specversion\":\"1.0\"")));
     }

@@ -42,6 +42,31 @@ class RequestParserTest {
                 .extracting(p -> ((RequestParser.Invalid) p).reason()).asString().startsWith("/deadline: 'tomorrow'");
     }
 
+    /**
+     * An invalid version range made the host's version check throw on every retry (the request was never answered),
+     * and fields of the wrong type were read as absent: the request ran on any version, or past its deadline.
+     */
+    @Test
+    void versionRangesAndOptionalFieldsOfTheWrongTypeAreInvalid() {
+        RequestParser roomy = new RequestParser(new ObjectMapper(), 10_000);
+        assertThat(invalid(roomy, "\"version\":\"^1.0.0 || bogus\"")).isEqualTo("/version: '^1.0.0 || bogus' is not a "
+                + "semver range; expected an npm-style range such as ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, 1.0.0 - 2.0.0 "
+                + "or ^1 || ^2");
+        assertThat(invalid(roomy, "\"version\":2")).isEqualTo("/version: expected a string, got NUMBER");
+        assertThat(invalid(roomy, "\"deadline\":1767225600000")).isEqualTo("/deadline: expected a string, got NUMBER");
+        assertThat(invalid(roomy, "\"traceparent\":{}")).isEqualTo("/traceparent: expected a string, got OBJECT");
+        assertThat(roomy.parse("{\"requestId\":\"r\",\"pluginId\":7,\"action\":\"a\"}")).isEqualTo(
+                new RequestParser.Invalid("r", null, "a", "/pluginId: expected a string, got NUMBER"));
+        assertThat(roomy.parse("{\"requestId\":\"r\",\"pluginId\":\"p\",\"action\":\"a\",\"version\":null,"
+                + "\"deadline\":null,\"traceparent\":null}")).isInstanceOf(RequestParser.Valid.class);
+    }
+
+    private static String invalid(RequestParser parser, String field) {
+        var parsed = parser.parse("{\"requestId\":\"r\",\"pluginId\":\"p\",\"action\":\"a\"," + field + "}");
+        assertThat(parsed).isInstanceOf(RequestParser.Invalid.class);
+        return ((RequestParser.Invalid) parsed).reason();
+    }
+
     @Test
     void idsTheDatabaseCannotStoreAreRefusedAtTheLimitOfItsColumns() {
         RequestParser roomy = new RequestParser(new ObjectMapper(), 10_000);
