@@ -3,7 +3,9 @@ package io.apexagent.host.plugin.runtime;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -14,7 +16,9 @@ import org.jboss.logging.Logger;
  * Samples the calls that have a budget, on one daemon thread, every sample interval: a call over budget is
  * failed and abandoned at once (see {@link CallMeter}). It also watches abandoned calls whose workers keep
  * running plugin code and, after the grace, stops those threads by force when allowed. A breach is therefore
- * seen at most one interval late; the call may overshoot its budget by what it uses in that time. Thread-safe.
+ * seen at most one interval late; the call may overshoot its budget by what it uses in that time. With no call
+ * to watch it samples once a second only, and the first call watched brings back the interval, so an idle replica's
+ * timer does not wake a hundred times a second. Thread-safe.
  */
 public final class ResourceWatchdog implements AutoCloseable {
 
@@ -30,8 +34,17 @@ public final class ResourceWatchdog implements AutoCloseable {
     record Runaway(boolean stop, long graceNanos, Consumer<Thread> stopper) {
     }
 
+    /** Between two samples while no call is watched. */
+    static final long IDLE_PERIOD_MILLIS = 1_000;
+
     private final Set<CallMeter> watched = ConcurrentHashMap.newKeySet();
     private final Runaway runaway;
+    private final long period;
+    /** Guards the sampling chain: {@link #next}, {@link #generation}, and the writes of {@link #idle}. */
+    private final Object sampling = new Object();
+    private ScheduledFuture<?> next;
+    private long generation;
+    private volatile boolean idle;
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "plugin-resource-watchdog");
         t.setDaemon(true);
@@ -51,13 +64,16 @@ public final class ResourceWatchdog implements AutoCloseable {
         }
         // Call timeouts share this timer (see timeouts()); cancelled ones leave its queue at once.
         timer.setRemoveOnCancelPolicy(true);
-        long period = Math.max(1, interval.toMillis());
-        timer.scheduleWithFixedDelay(this::sample, period, period, TimeUnit.MILLISECONDS);
+        this.period = Math.max(1, interval.toMillis());
+        synchronized (sampling) {
+            idle = true;
+            sampleAfter(IDLE_PERIOD_MILLIS);
+        }
     }
 
     /**
-     * A timer for the time limits of calls. Its periodic sampling task keeps the head of its queue, so a limit
-     * scheduled further ahead than the next sample does not wake the timer thread, unlike on a timer with an
+     * A timer for the time limits of calls. Its next sample (at most a second ahead) keeps the head of its queue,
+     * so a limit scheduled further ahead than that does not wake the timer thread, unlike on a timer with an
      * empty queue, where every call's limit would cost a wake-up. Timer tasks must only signal.
      */
     ScheduledExecutorService timeouts() {
@@ -67,6 +83,31 @@ public final class ResourceWatchdog implements AutoCloseable {
     /** Starts looking at a call (until {@link CallMeter#check} says it is done). */
     void watch(CallMeter meter) {
         watched.add(meter);
+        // Read after the add, as the sample writes idle before it looks at the calls: one of them sees the other.
+        if (idle) {
+            synchronized (sampling) {
+                if (idle) {
+                    idle = false;
+                    next.cancel(false);
+                    sampleAfter(period);
+                }
+            }
+        }
+    }
+
+    /** @return whether sampling is at its idle rate (no call watched at the last sample) */
+    boolean idle() {
+        return idle;
+    }
+
+    /** Schedules the next sample; a sample of an earlier generation (already running when replaced) then stops. */
+    private void sampleAfter(long delayMillis) {
+        long mine = ++generation;
+        try {
+            next = timer.schedule(() -> sample(mine), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // Closed: nothing is sampled any more.
+        }
     }
 
     /** @return calls being sampled or waited for now (0 when nothing runs: nothing leaks) */
@@ -74,7 +115,21 @@ public final class ResourceWatchdog implements AutoCloseable {
         return watched.size();
     }
 
-    private void sample() {
+    private void sample(long sampleGeneration) {
+        try {
+            checkWatchedCalls();
+        } finally {
+            synchronized (sampling) {
+                if (sampleGeneration == generation) {
+                    idle = true;
+                    idle = watched.isEmpty();
+                    sampleAfter(idle ? IDLE_PERIOD_MILLIS : period);
+                }
+            }
+        }
+    }
+
+    private void checkWatchedCalls() {
         long now = System.nanoTime();
         for (CallMeter meter : watched) {
             try {

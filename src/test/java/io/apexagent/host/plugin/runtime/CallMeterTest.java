@@ -79,6 +79,23 @@ class CallMeterTest {
         assertThat(quickCall()).isEqualTo("ok");
     }
 
+    /** An idle replica's watchdog wakes once a second, not every sample interval; a budgeted call wakes it at once. */
+    @Test
+    void theWatchdogSamplesAtItsIntervalOnlyWhileCallsAreWatched() {
+        watchdog = new ResourceWatchdog(Duration.ofMillis(5), Duration.ofMillis(50), true);
+        assertThat(watchdog.idle()).as("idle from the start").isTrue();
+
+        CallMeter meter = meter(new CallBudget(50, 0));
+        UniAssertSubscriber<Object> caller = run(meter, this::spinForEver);
+        assertThat(watchdog.idle()).as("woken by the call itself, not by its next idle sample").isFalse();
+
+        assertThat(caller.awaitFailure(WAIT).getFailure()).isInstanceOf(PluginResourceLimitException.class);
+        meter.close();
+        await().atMost(WAIT).until(() -> watchdog.watchedCalls() == 0 && watchdog.idle());
+        assertThat(quickCall()).isEqualTo("ok");
+        assertThat(watchdog.idle()).as("a call without a budget is not watched").isTrue();
+    }
+
     @Test
     void allocationBombIsStoppedLongBeforeTheHeapFills() {
         watchdog = new ResourceWatchdog(Duration.ofMillis(5), Duration.ofMillis(50), true);
