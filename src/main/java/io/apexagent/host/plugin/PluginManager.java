@@ -4,7 +4,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +12,7 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apexagent.host.concurrent.DaemonThreads;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.config.NodeIdentity;
 import io.apexagent.host.events.HostEventBus;
@@ -69,11 +69,7 @@ public class PluginManager {
     @Inject
     jakarta.enterprise.inject.Instance<HostPluginContext.StateSaves> stateSaves;
 
-    private final ExecutorService lifecycleThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "plugin-lifecycle");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService lifecycleThread = DaemonThreads.singleThread("plugin-lifecycle");
     private PluginRegistry registry;
     private PluginRecovery recovery;
     private PluginWatch watchers;

@@ -3,13 +3,13 @@ package io.apexagent.host.plugin;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import io.apexagent.host.concurrent.DaemonThreads;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.plugin.lifecycle.PluginState;
 import io.smallrye.mutiny.Uni;
@@ -27,11 +27,7 @@ final class PluginRecovery implements AutoCloseable {
     private final Function<String, PluginSnapshot> snapshot;
     private final StartOperation start;
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "plugin-recovery");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = DaemonThreads.timer("plugin-recovery");
 
     /** How recovery starts a plugin (the manager's serialized start). */
     interface StartOperation {

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.apexagent.host.concurrent.DaemonThreads;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.plugin.PluginStateException;
 import io.quarkus.runtime.StartupEvent;
@@ -52,11 +52,7 @@ public class StateStore {
     private final Map<String, Long> committed = new ConcurrentHashMap<>();
     private final Map<String, StateDraft> pending = new ConcurrentHashMap<>();
     private final Set<String> retrying = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "plugin-state-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService retries = DaemonThreads.timer("plugin-state-retry");
 
     void onStart(@Observes StartupEvent event) {
         long every = config.state().retryInterval().toMillis();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +25,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+
+import io.apexagent.host.concurrent.DaemonThreads;
 
 /**
  * The thread that reads request records and starts them, off the Vert.x event loop. Up to {@code maxInFlight}
@@ -47,11 +48,7 @@ final class RequestPoller {
     static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
     static final Duration LAST_RETRY_PAUSE = Duration.ofSeconds(30);
     /** Runs failed requests again after their pause; it only starts them, so one thread serves all. */
-    private static final ScheduledExecutorService RETRIES = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "apex-request-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService RETRIES = DaemonThreads.timer("apex-request-retry");
 
     private final Consumer<String, String> consumer;
     private final String topic;
@@ -81,8 +78,7 @@ final class RequestPoller {
         this.maxInFlight = maxInFlight;
         this.commitIntervalNanos = commitInterval.toNanos();
         this.handler = handler;
-        this.thread = new Thread(this::run, "apex-request-poller");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("apex-request-poller", this::run);
     }
 
     void start() {

@@ -22,6 +22,8 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
+import io.apexagent.host.concurrent.DaemonThreads;
+
 /**
  * Answers "is this record of a request already on {@code apex.actions.results}?" by reading the request's
  * result partition from a point in time. Needed only in rare cases: a replica died after publishing a
@@ -96,8 +98,7 @@ public class ResultLog {
 
     private synchronized void startReader() {
         if (reader == null) {
-            reader = new Thread(this::readWhileOpen, "result-log-reader");
-            reader.setDaemon(true);
+            reader = DaemonThreads.thread("result-log-reader", this::readWhileOpen);
             reader.start();
         }
     }

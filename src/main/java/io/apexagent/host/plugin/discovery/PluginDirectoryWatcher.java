@@ -19,13 +19,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+
+import io.apexagent.host.concurrent.DaemonThreads;
 
 /**
  * Watches one plugin directory and reports, per direct sub-folder, that a plugin folder was added, changed or
@@ -68,10 +69,10 @@ public final class PluginDirectoryWatcher implements Closeable {
         this.listener = listener;
         this.errorHandler = errorHandler;
         this.watchService = this.directory.getFileSystem().newWatchService();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "plugin-directory-debounce"));
+        this.scheduler = DaemonThreads.timer("plugin-directory-debounce");
         known.addAll(pluginFolders());
         register(this.directory, 0);
-        this.watcherThread = daemon(this::watch, "plugin-directory-watcher");
+        this.watcherThread = DaemonThreads.thread("plugin-directory-watcher", this::watch);
         watcherThread.start();
     }
 
@@ -200,11 +201,5 @@ public final class PluginDirectoryWatcher implements Closeable {
             errorHandler.accept(e);
             return List.of();
         }
-    }
-
-    private static Thread daemon(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }

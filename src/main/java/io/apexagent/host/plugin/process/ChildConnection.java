@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.apexagent.host.concurrent.DaemonThreads;
 import io.apexagent.host.plugin.process.child.Wire;
 import io.apexagent.plugin.PluginExecutionException;
 
@@ -67,8 +68,9 @@ final class ChildConnection implements AutoCloseable {
 
     /** Starts the reader threads and the heartbeat. */
     void start(int maxLineBytes, Duration interval, Duration timeout) {
-        daemon("plugin-" + pluginId + "-stdout", () -> readMessages(new LineReader(process.getInputStream(), maxLineBytes)));
-        daemon("plugin-" + pluginId + "-stderr", this::forwardLog);
+        DaemonThreads.thread("plugin-" + pluginId + "-stdout",
+                () -> readMessages(new LineReader(process.getInputStream(), maxLineBytes))).start();
+        DaemonThreads.thread("plugin-" + pluginId + "-stderr", this::forwardLog).start();
         long timeoutNanos = timeout.toNanos();
         heartbeat = ChildProcesses.TIMER.scheduleAtFixedRate(() -> ping(timeoutNanos), interval.toMillis(),
                 interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -274,11 +276,5 @@ final class ChildConnection implements AutoCloseable {
         } catch (IOException e) {
             LOG.debugf("plugin %s: stderr of child %d closed: %s", pluginId, process.pid(), e.getMessage());
         }
-    }
-
-    private static void daemon(String name, Runnable task) {
-        Thread t = new Thread(task, name);
-        t.setDaemon(true);
-        t.start();
     }
 }

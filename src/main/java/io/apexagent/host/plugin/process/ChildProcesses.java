@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import io.apexagent.host.concurrent.DaemonThreads;
 
 /**
  * Every child process this host runs, so that none outlives it: a JVM shutdown hook kills those still
@@ -17,11 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcesses {
 
     /** Heartbeat timer of all connections; its tasks only write a line. */
-    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "plugin-process-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    static final ScheduledExecutorService TIMER = DaemonThreads.timer("plugin-process-heartbeat");
 
     /**
      * How long the hook leaves children to the host's orderly stop, which runs at the same time (JVM shutdown

@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import io.apexagent.host.concurrent.DaemonThreads;
+
 /**
  * The host's writes to a child's stdin, arranged so that a child that stops reading (stopped, wedged, hostile)
  * can hold up no thread but its own callers, and those only until the heartbeat check sees the stalled write
@@ -38,9 +40,7 @@ final class ChildStdin implements AutoCloseable {
         this.out = out;
         this.maxUnwrittenBytes = maxUnwrittenBytes;
         this.onWriteError = onWriteError;
-        Thread writer = new Thread(this::drainForEver, threadName);
-        writer.setDaemon(true);
-        writer.start();
+        DaemonThreads.thread(threadName, this::drainForEver).start();
     }
 
     /**

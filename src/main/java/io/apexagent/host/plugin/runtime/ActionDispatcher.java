@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.apexagent.host.concurrent.DaemonThreads;
 import io.apexagent.host.plugin.InvalidActionParametersException;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.loader.PluginCalls;
@@ -31,11 +32,7 @@ public final class ActionDispatcher {
 
     /** Schedules the per-chunk time limits of streams; timer tasks only signal, so one thread serves all. */
     private static final java.util.concurrent.ScheduledExecutorService TIMER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "action-stream-timeouts");
-                t.setDaemon(true);
-                return t;
-            });
+            DaemonThreads.timer("action-stream-timeouts");
 
     private static final ClassLoader HOST_LOADER = ActionDispatcher.class.getClassLoader();
 

@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.apexagent.host.concurrent.DaemonThreads;
+
 /**
  * Samples the calls that have a budget, on one daemon thread, every sample interval: a call over budget is
  * failed and abandoned at once (see {@link CallMeter}). It also watches abandoned calls whose workers keep
@@ -45,11 +47,8 @@ public final class ResourceWatchdog implements AutoCloseable {
     private ScheduledFuture<?> next;
     private long generation;
     private volatile boolean idle;
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "plugin-resource-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+            DaemonThreads.named("plugin-resource-watchdog"));
 
     /**
      * @param interval        how often running calls are sampled
