@@ -70,6 +70,24 @@ public interface ApexConfig {
         Duration retentionSweepInterval();
     }
 
+    /** Lifecycle, plugin and error events on their Kafka topics. */
+    Events events();
+
+    /** Events the broker never acknowledged are held in PostgreSQL ({@code event_outbox}) and sent again. */
+    interface Events {
+        /** How often each replica looks for held events to send again. */
+        @WithDefault("30s")
+        Duration outboxInterval();
+
+        /**
+         * How long a replica that took held events to send has them to itself. Longer than the event channels'
+         * {@code delivery.timeout.ms} (15 min), so that an event is not sent again while its first resend may still
+         * succeed; a replica that dies holding some leaves them to the others after that.
+         */
+        @WithDefault("16m")
+        Duration outboxClaim();
+    }
+
     /** Checks of plugin code before it is loaded: signatures and the bytecode rules. */
     Security security();
 

@@ -3,13 +3,13 @@ package io.apexagent.host.messaging.actions;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.apexagent.host.concurrent.OnePassAtATime;
 import io.apexagent.host.config.ApexConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -36,7 +36,7 @@ public class ExecutionRetention {
     private final ActionPathMetrics metrics;
     private final Duration retention;
     private final Duration interval;
-    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final OnePassAtATime sweeps;
     private volatile ScheduledFuture<?> schedule;
 
     ExecutionRetention(ActionExecutions executions, ActionPathMetrics metrics, ApexConfig config) {
@@ -44,6 +44,7 @@ public class ExecutionRetention {
         this.metrics = metrics;
         this.retention = config.actions().retention();
         this.interval = config.actions().retentionSweepInterval();
+        this.sweeps = new OnePassAtATime(LOG, interval);
         if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("apex.actions.retention must be at least 1 minute (a finished request's "
                     + "row answers redeliveries of its record), got " + retention);
@@ -65,25 +66,12 @@ public class ExecutionRetention {
         }
     }
 
-    /** One sweep at a time: a tick that finds the previous sweep still running skips its turn. */
     private void sweepInBackground() {
-        if (!sweeping.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            sweep(BATCH).onTermination().invoke(() -> sweeping.set(false)).subscribe().with(
-                    deleted -> {
-                        if (deleted > 0) {
-                            LOG.debugf("deleted %d action_execution rows older than %s", deleted, retention);
-                        }
-                    },
-                    failure -> LOG.warnf("deleting action_execution rows older than %s failed, retrying in %s: %s",
-                            retention, interval, failure.getMessage()));
-        } catch (RuntimeException e) {
-            // Thrown out of a scheduled task, it would end the sweeps for good.
-            sweeping.set(false);
-            LOG.errorf(e, "deleting action_execution rows older than %s failed, retrying in %s", retention, interval);
-        }
+        sweeps.tick(() -> sweep(BATCH).invoke(deleted -> {
+            if (deleted > 0) {
+                LOG.debugf("deleted %d action_execution rows older than %s", deleted, retention);
+            }
+        }), () -> "deleting action_execution rows older than " + retention);
     }
 
     /**

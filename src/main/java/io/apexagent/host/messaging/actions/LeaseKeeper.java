@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
+import io.apexagent.host.concurrent.OnePassAtATime;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -44,7 +45,7 @@ final class LeaseKeeper {
     private final Map<String, Long> running = new ConcurrentHashMap<>();
     private final Set<String> overdue = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean ticking = new AtomicBoolean();
-    private final AtomicBoolean renewing = new AtomicBoolean();
+    private final OnePassAtATime renewals;
 
     LeaseKeeper(ActionExecutions executions, String nodeId, Duration lease) {
         this(executions, nodeId, lease, lease.multipliedBy(OVERDUE_LEASES));
@@ -58,6 +59,7 @@ final class LeaseKeeper {
         this.nodeId = nodeId;
         this.lease = lease;
         this.every = lease.dividedBy(3);
+        this.renewals = new OnePassAtATime(LOG, every);
         this.overdueAfterNanos = overdueAfter.toNanos();
     }
 
@@ -101,19 +103,9 @@ final class LeaseKeeper {
     private void renewRunning() {
         noteOverdue();
         List<String> ids = List.copyOf(running.keySet());
-        if (ids.isEmpty() || !renewing.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            executions.renewAll(ids, nodeId, lease)
-                    .onTermination().invoke(() -> renewing.set(false))
-                    .subscribe().with(renewed -> warnAboutLost(ids, renewed), failure -> LOG.warnf(
-                            "leases of %d running requests not renewed, will retry in %s: %s", ids.size(), every,
-                            failure.getMessage()));
-        } catch (RuntimeException e) {
-            // Thrown out of a scheduled task, it would end the renewals for good.
-            renewing.set(false);
-            LOG.errorf(e, "leases of %d running requests not renewed, will retry in %s", ids.size(), every);
+        if (!ids.isEmpty()) {
+            renewals.tick(() -> executions.renewAll(ids, nodeId, lease).invoke(renewed -> warnAboutLost(ids, renewed)),
+                    () -> "renewing the leases of " + ids.size() + " running requests");
         }
     }
 

@@ -1,0 +1,48 @@
+package io.apexagent.host.concurrent;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Runs a reactive pass at each tick of a timer, one at a time: a tick that finds the previous pass still running
+ * skips its turn. A pass that fails, or throws before it starts, is logged and left to the next tick; thrown out of
+ * a scheduled task, it would end the ticks for good. Thread-safe.
+ */
+public final class OnePassAtATime {
+
+    private final Logger log;
+    private final Duration interval;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    /**
+     * @param log      where failures are logged
+     * @param interval the timer's period, named in the failure messages
+     */
+    public OnePassAtATime(Logger log, Duration interval) {
+        this.log = log;
+        this.interval = interval;
+    }
+
+    /**
+     * Starts {@code pass} unless the previous one still runs.
+     *
+     * @param what what the pass does, for its failure message, e.g. "renewing the leases of 3 requests"
+     */
+    public void tick(Supplier<Uni<?>> pass, Supplier<String> what) {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            pass.get().onTermination().invoke(() -> running.set(false)).subscribe().with(done -> { },
+                    failure -> log.warnf("%s failed, retrying in %s: %s", what.get(), interval, failure.getMessage()));
+        } catch (RuntimeException e) {
+            running.set(false);
+            log.errorf(e, "%s failed, retrying in %s", what.get(), interval);
+        }
+    }
+}
