@@ -1,8 +1,13 @@
 package io.apexagent.host.cluster;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,14 +18,19 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.apexagent.host.concurrent.OnePassAtATime;
+import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.config.NodeIdentity;
 import io.apexagent.host.plugin.PluginManager;
 import io.apexagent.host.plugin.PluginSnapshot;
 import io.apexagent.host.plugin.lifecycle.PluginState;
 import io.apexagent.plugin.PluginException;
 import io.apexagent.plugin.PluginLifecycleException;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -28,6 +38,9 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * Cluster-wide lifecycle operations. An admin call on one replica is stored as desired state, applied
  * there, and published on {@code apex.plugin.commands}; every other replica applies it when it reads
  * the command, and a replica that starts later applies the stored desired state after its first load.
+ * Every {@code apex.cluster.converge-interval} each replica also applies the stored changes it has not applied
+ * yet (a newer revision of a plugin's row), so a command the broker lost still reaches every replica. A change is
+ * applied once per revision: a plugin that cannot be brought to it is logged, not retried at every pass.
  */
 @ApplicationScoped
 public class ClusterCommands {
@@ -43,13 +56,20 @@ public class ClusterCommands {
     private final DesiredStates desired;
     private final MutinyEmitter<ClusterCommand> commands;
     private final String nodeId;
+    private final Duration convergeInterval;
+    private final OnePassAtATime passes;
+    /** The revision of each plugin's desired state this replica last applied. */
+    private final Map<String, Long> applied = new ConcurrentHashMap<>();
+    private volatile ScheduledFuture<?> schedule;
 
     ClusterCommands(PluginManager plugins, DesiredStates desired, @Channel(OUT) MutinyEmitter<ClusterCommand> commands,
-            NodeIdentity node) {
+            NodeIdentity node, ApexConfig config) {
         this.plugins = plugins;
         this.desired = desired;
         this.commands = commands;
         this.nodeId = node.nodeId();
+        this.convergeInterval = config.cluster().convergeInterval();
+        this.passes = new OnePassAtATime(LOG, convergeInterval);
     }
 
     /** Applies an operation here and on every replica; the answer is this replica's result. */
@@ -90,13 +110,32 @@ public class ClusterCommands {
                 .replaceWithVoid();
     }
 
-    /** After the first load at start (and once messaging is wired), converge on the stored desired state. */
+    /**
+     * After the first load at start (and once messaging is wired), converge on the stored desired state; then, at
+     * every interval, on its changes since.
+     */
     void converge(@Observes @Priority(3000) StartupEvent event) {
-        desired.all()
-                .onItem().transformToMulti(states -> io.smallrye.mutiny.Multi.createFrom().iterable(states))
-                .onItem().transformToUniAndConcatenate(this::converge)
-                .collect().asList()
-                .await().atMost(java.time.Duration.ofMinutes(2));
+        convergeOnChanges().await().atMost(Duration.ofMinutes(2));
+        schedule = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(
+                () -> passes.tick(this::convergeOnChanges, () -> "applying the stored desired state"),
+                convergeInterval.toMillis(), convergeInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        ScheduledFuture<?> scheduled = schedule;
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
+    }
+
+    /** Applies each plugin's desired state whose revision this replica has not applied yet. */
+    private Uni<Void> convergeOnChanges() {
+        return desired.all()
+                .onItem().transformToMulti(states -> Multi.createFrom().iterable(states))
+                .select().where(state -> !Long.valueOf(state.revision()).equals(applied.get(state.pluginId())))
+                .onItem().transformToUniAndConcatenate(state -> converge(state)
+                        .invoke(() -> applied.put(state.pluginId(), state.revision())))
+                .collect().last().replaceWithVoid();
     }
 
     private Uni<Void> converge(DesiredStates.DesiredState state) {

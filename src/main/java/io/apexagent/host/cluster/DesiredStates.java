@@ -22,8 +22,9 @@ public class DesiredStates {
      * @param enabled       whether it should run
      * @param paused        whether it should refuse calls
      * @param pinnedVersion version to run, or null for the highest compatible
+     * @param revision      how many times it was changed: a replica that applied this revision has nothing to do
      */
-    public record DesiredState(String pluginId, boolean enabled, boolean paused, String pinnedVersion) {
+    public record DesiredState(String pluginId, boolean enabled, boolean paused, String pinnedVersion, long revision) {
     }
 
     private final Pool pool;
@@ -44,13 +45,14 @@ public class DesiredStates {
     }
 
     public Uni<List<DesiredState>> all() {
-        return pool.query("SELECT plugin_id, enabled, paused, pinned_version FROM plugin_desired_state ORDER BY plugin_id")
+        return pool.query("SELECT plugin_id, enabled, paused, pinned_version, version FROM plugin_desired_state "
+                + "ORDER BY plugin_id")
                 .execute()
                 .map(rows -> {
                     List<DesiredState> states = new java.util.ArrayList<>();
                     for (Row r : rows) {
                         states.add(new DesiredState(r.getString("plugin_id"), r.getBoolean("enabled"),
-                                r.getBoolean("paused"), r.getString("pinned_version")));
+                                r.getBoolean("paused"), r.getString("pinned_version"), r.getLong("version")));
                     }
                     return states;
                 });

@@ -70,6 +70,19 @@ public interface ApexConfig {
         Duration retentionSweepInterval();
     }
 
+    /** Lifecycle operations that apply to every replica. */
+    Cluster cluster();
+
+    /** Cluster commands and the stored desired state. */
+    interface Cluster {
+        /**
+         * How often each replica reads the stored desired state and applies the changes it has not applied yet: those
+         * whose command it missed (the broker away longer than the command channel's delivery time-out).
+         */
+        @WithDefault("30s")
+        Duration convergeInterval();
+    }
+
     /** Lifecycle, plugin and error events on their Kafka topics. */
     Events events();
 

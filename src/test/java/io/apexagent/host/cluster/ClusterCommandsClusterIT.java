@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.apexagent.host.testing.HostProcess;
+import io.apexagent.host.testing.TestInfrastructure;
 
 /** An admin call on one replica reaches every replica, including one that starts afterwards. */
 class ClusterCommandsClusterIT {
@@ -70,13 +71,42 @@ class ClusterCommandsClusterIT {
                 .post("/plugins/audit-listener/actions/stats").then().body("result.last.text", equalTo("across replicas"));
     }
 
+    /**
+     * A command the broker never carried (it is down) still reaches the other replica, from the stored desired state.
+     * Before, that replica stayed as it was until its next restart if the broker gave the command up.
+     */
+    @Test
+    void aCommandTheBrokerDoesNotCarryReachesTheOtherReplicaFromTheStoredDesiredState() throws Exception {
+        Map<String, String> quickConvergence = Map.of("JAVA_TOOL_OPTIONS", "-Dapex.cluster.converge-interval=2s");
+        HostProcess a = start("node-k", quickConvergence);
+        HostProcess b = start("node-l", quickConvergence);
+        TestInfrastructure infra = TestInfrastructure.get();
+        infra.stopKafka();
+        try {
+            given().baseUri(a.baseUrl()).post("/plugins/greeter/pause").then().statusCode(200)
+                    .body("state", equalTo("PAUSED"));
+            awaitState(b, "greeter", "PAUSED");
+            given().baseUri(b.baseUrl()).get("/plugins/greeter").then()
+                    .body("reason", equalTo("desired state of the cluster"));
+        } finally {
+            infra.startKafka();
+        }
+        // Leave the cluster as the other tests expect it.
+        given().baseUri(a.baseUrl()).post("/plugins/greeter/resume").then().statusCode(200);
+        awaitState(b, "greeter", "ACTIVE");
+    }
+
     private static int seen(HostProcess host) {
         return given().baseUri(host.baseUrl()).contentType("application/json").body("{}")
                 .post("/plugins/audit-listener/actions/stats").then().statusCode(200).extract().path("result.seen");
     }
 
     private HostProcess start(String node) throws Exception {
-        HostProcess h = HostProcess.start(node, Map.of());
+        return start(node, Map.of());
+    }
+
+    private HostProcess start(String node, Map<String, String> environment) throws Exception {
+        HostProcess h = HostProcess.start(node, environment);
         hosts.add(h);
         return h;
     }
