@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.apexagent.host.events.HostEventBus;
+import io.apexagent.host.events.PluginErrorEvent;
 import io.apexagent.host.plugin.lifecycle.LifecycleEvent;
 import io.apexagent.host.plugin.lifecycle.PluginState;
 import io.apexagent.host.testing.TestPluginDirectory;
@@ -36,16 +37,20 @@ class PluginLifecycleIT {
     HostEventBus bus;
 
     final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
+    final List<PluginErrorEvent> errors = new CopyOnWriteArrayList<>();
     MessageConsumer<LifecycleEvent> consumer;
+    MessageConsumer<PluginErrorEvent> errorConsumer;
 
     @BeforeEach
     void listen() {
         consumer = bus.onLifecycle(events::add);
+        errorConsumer = bus.onError(errors::add);
     }
 
     @AfterEach
     void unlisten() {
         consumer.unregister();
+        errorConsumer.unregister();
     }
 
     @Test
@@ -122,6 +127,23 @@ class PluginLifecycleIT {
                         containsString("database of the plugin is not configured")));
         call("lc-broken-init", "hello").then().statusCode(503).body("message", containsString("failed"));
         call("echo", "echo", Map.of("text", "still here")).then().statusCode(200);
+        // Every error event names the version it is about, a failed start's too.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                errors.stream().filter(e -> e.pluginId().equals("lc-broken-init"))).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.version()).as(e.toString()).isEqualTo("1.0.0")));
+    }
+
+    /** A plugin whose code does not compile fails before any version of it is loaded; its error names the version. */
+    @Test
+    void aPluginThatDoesNotCompileFailsWithAnErrorNamingItsVersion() {
+        TestPlugins.plugin("lc-no-compile").version("2.3.4").action("hello")
+                .javaSource("lc.nocompile.NoCompilePlugin", "package lc.nocompile; public class NoCompilePlugin { oops }")
+                .writeTo(DIR);
+        rescan();
+        given().get("/plugins/lc-no-compile").then().body("state", equalTo("FAILED"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                errors.stream().filter(e -> e.pluginId().equals("lc-no-compile"))).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.version()).as(e.toString()).isEqualTo("2.3.4")));
     }
 
     @Test
