@@ -104,6 +104,23 @@ public class ActionExecutions {
     }
 
     /**
+     * SQLSTATEs that only one request's own values cause: a string too long (22001), a number out of range (22003),
+     * a character the encoding cannot hold (22021, 22P05), a check constraint or a trigger's refusal (23514). Unlike
+     * the rest of classes 22 and 23 (a NOT NULL column added by a newer migration during a rolling upgrade, a bad
+     * setting), they cannot refuse every request at once.
+     */
+    private static final java.util.Set<String> REFUSED_FOR_ITS_OWN_VALUES = java.util.Set.of("22001", "22003", "22021",
+            "22P05", "23514");
+
+    /**
+     * @return whether PostgreSQL refused a statement for the values of the request itself, so that it may be answered
+     *         with an error instead of retried: any other refusal may be everyone's, and is retried
+     */
+    static boolean refusedForItsOwnValues(Throwable failure) {
+        return failure instanceof PgException pg && REFUSED_FOR_ITS_OWN_VALUES.contains(pg.getSqlState());
+    }
+
+    /**
      * Records the request as RUNNING on this node, or tells what became of it earlier. Claims of concurrent
      * requests are inserted together (group commit), and only a request whose row exists already costs more.
      */

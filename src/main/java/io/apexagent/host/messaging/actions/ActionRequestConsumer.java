@@ -114,7 +114,7 @@ public class ActionRequestConsumer {
                 lease, partition, offset))
                 .onItemOrFailure().transformToUni((claim, failure) -> {
                     if (failure != null) {
-                        return ActionExecutions.refusedForItsContent(failure) ? unrecordable(request, start, failure)
+                        return ActionExecutions.refusedForItsOwnValues(failure) ? unrecordable(request, start, failure)
                                 : Uni.createFrom().failure(failure);
                     }
                     if (claim instanceof ActionExecutions.Done done) {
@@ -131,8 +131,8 @@ public class ActionRequestConsumer {
     }
 
     /**
-     * A request whose claim PostgreSQL refuses for its values (SQLSTATE class 22 or 23: a value the columns cannot
-     * hold, a constraint or trigger the operator added). Another attempt would be refused the same way, so the
+     * A request whose claim PostgreSQL refuses for its own values (a value the columns cannot hold, a check
+     * constraint or trigger the operator added: {@link ActionExecutions#refusedForItsOwnValues}). Another attempt would be refused the same way, so the
      * request is answered with an error record, unclaimed and not run, instead of stalling its partition.
      */
     private Uni<Void> unrecordable(ActionRequest request, long start, Throwable refusal) {
@@ -323,7 +323,7 @@ public class ActionRequestConsumer {
 
     /** As {@link #retrying(Uni)}, but a step refused for its values fails at once: no retry can change them. */
     private <T> Uni<T> retryingUnlessRefused(Uni<T> databaseStep) {
-        return backoff.retry(databaseStep, e -> !stopping && !ActionExecutions.refusedForItsContent(e),
+        return backoff.retry(databaseStep, e -> !stopping && !ActionExecutions.refusedForItsOwnValues(e),
                 e -> retryWarning("action_execution", e));
     }
 
