@@ -40,7 +40,9 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * the command, and a replica that starts later applies the stored desired state after its first load.
  * Every {@code apex.cluster.converge-interval} each replica also applies the stored changes it has not applied
  * yet (a newer revision of a plugin's row), so a command the broker lost still reaches every replica. A change is
- * applied once per revision: a plugin that cannot be brought to it is logged, not retried at every pass.
+ * applied once per revision: a plugin that cannot be brought to it is logged, not retried at every pass. The stored
+ * state is running, paused or stopped: a lost {@code reload} is not stored, and a lost {@code unload} converges to
+ * stopped.
  */
 @ApplicationScoped
 public class ClusterCommands {
@@ -51,6 +53,8 @@ public class ClusterCommands {
     public static final String IN = "plugin-commands-in";
 
     private static final Logger LOG = Logger.getLogger(ClusterCommands.class);
+    /** Longest convergence pass: plugin starts included, as at start. */
+    private static final Duration LONGEST_CONVERGENCE = Duration.ofMinutes(2);
 
     private final PluginManager plugins;
     private final DesiredStates desired;
@@ -69,7 +73,7 @@ public class ClusterCommands {
         this.commands = commands;
         this.nodeId = node.nodeId();
         this.convergeInterval = config.cluster().convergeInterval();
-        this.passes = new OnePassAtATime(LOG, convergeInterval);
+        this.passes = new OnePassAtATime(LOG, convergeInterval, LONGEST_CONVERGENCE);
     }
 
     /** Applies an operation here and on every replica; the answer is this replica's result. */
@@ -115,7 +119,7 @@ public class ClusterCommands {
      * every interval, on its changes since.
      */
     void converge(@Observes @Priority(3000) StartupEvent event) {
-        convergeOnChanges().await().atMost(Duration.ofMinutes(2));
+        convergeOnChanges().await().atMost(LONGEST_CONVERGENCE);
         schedule = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(
                 () -> passes.tick(this::convergeOnChanges, () -> "applying the stored desired state"),
                 convergeInterval.toMillis(), convergeInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -128,13 +132,20 @@ public class ClusterCommands {
         }
     }
 
-    /** Applies each plugin's desired state whose revision this replica has not applied yet. */
+    /**
+     * Applies each plugin's desired state whose revision this replica has not applied yet. Each is read again just
+     * before it is applied, so that a pass working through many plugins never applies a revision older than one a
+     * command brought meanwhile. A plugin this replica does not have is looked at again at the next pass.
+     */
     private Uni<Void> convergeOnChanges() {
         return desired.all()
                 .onItem().transformToMulti(states -> Multi.createFrom().iterable(states))
-                .select().where(state -> !Long.valueOf(state.revision()).equals(applied.get(state.pluginId())))
-                .onItem().transformToUniAndConcatenate(state -> converge(state)
-                        .invoke(() -> applied.put(state.pluginId(), state.revision())))
+                .select().where(state -> !Long.valueOf(state.revision()).equals(applied.get(state.pluginId()))
+                        && plugins.exists(state.pluginId()))
+                .onItem().transformToUniAndConcatenate(state -> desired.of(state.pluginId()))
+                .select().where(java.util.Optional::isPresent).map(java.util.Optional::get)
+                .onItem().transformToUniAndConcatenate(latest -> converge(latest)
+                        .invoke(() -> applied.put(latest.pluginId(), latest.revision())))
                 .collect().last().replaceWithVoid();
     }
 

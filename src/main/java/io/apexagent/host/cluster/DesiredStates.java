@@ -44,6 +44,17 @@ public class DesiredStates {
                 .replaceWithVoid();
     }
 
+    /** @return the desired state of one plugin, if one was stored */
+    public Uni<java.util.Optional<DesiredState>> of(String pluginId) {
+        return pool.preparedQuery("SELECT plugin_id, enabled, paused, pinned_version, version FROM plugin_desired_state "
+                + "WHERE plugin_id = $1")
+                .execute(Tuple.of(pluginId))
+                .map(rows -> {
+                    java.util.Iterator<Row> found = rows.iterator();
+                    return found.hasNext() ? java.util.Optional.of(desiredState(found.next())) : java.util.Optional.empty();
+                });
+    }
+
     public Uni<List<DesiredState>> all() {
         return pool.query("SELECT plugin_id, enabled, paused, pinned_version, version FROM plugin_desired_state "
                 + "ORDER BY plugin_id")
@@ -51,10 +62,14 @@ public class DesiredStates {
                 .map(rows -> {
                     List<DesiredState> states = new java.util.ArrayList<>();
                     for (Row r : rows) {
-                        states.add(new DesiredState(r.getString("plugin_id"), r.getBoolean("enabled"),
-                                r.getBoolean("paused"), r.getString("pinned_version"), r.getLong("version")));
+                        states.add(desiredState(r));
                     }
                     return states;
                 });
+    }
+
+    private static DesiredState desiredState(Row r) {
+        return new DesiredState(r.getString("plugin_id"), r.getBoolean("enabled"), r.getBoolean("paused"),
+                r.getString("pinned_version"), r.getLong("version"));
     }
 }

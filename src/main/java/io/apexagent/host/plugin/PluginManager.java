@@ -180,6 +180,11 @@ public class PluginManager {
         return registry.snapshot(id);
     }
 
+    /** @return whether this replica has a plugin of that id (in any state) */
+    public boolean exists(String id) {
+        return registry.exists(id);
+    }
+
     /**
      * @return the manifest of the version that serves {@code id} (its version, actions and limits), or null for an
      *         unknown plugin; cheaper than {@link #get} for a per-request look-up

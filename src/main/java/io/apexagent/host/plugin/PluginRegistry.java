@@ -354,6 +354,10 @@ final class PluginRegistry {
         return p != null ? p.manifest() : resolution == null ? null : resolution.chosen().get(e.id);
     }
 
+    boolean exists(String id) {
+        return entries.containsKey(id);
+    }
+
     /** @return the version holding code now (any state), or null when none does */
     ManagedPlugin withCode(String id) {
         PluginEntry e = entries.get(id);
