@@ -43,9 +43,10 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>An event the broker never acknowledges (an outage longer than its channel's {@code delivery.timeout.ms}) is
  * held in PostgreSQL ({@link EventOutbox}) and sent again, whole (same id and time), by whichever replica looks
- * first once the broker is back; auditors may therefore see it late, and, should a replica stop between the
- * broker's acknowledgement and the row's deletion, twice with the same id. Only an event that can be neither sent
- * nor held is lost, and counted.
+ * first once the broker is back; auditors may therefore see it late and out of order, and, should the row not be
+ * deleted after the broker's acknowledgement (a replica stopping, the database away), twice with the same id. Only an
+ * event that can be neither sent nor held, or that the broker refuses for good (too large, not authorized), is
+ * lost, and counted.
  */
 @ApplicationScoped
 public class EventForwarder {
@@ -69,8 +70,8 @@ public class EventForwarder {
     static final int RESEND_CONCURRENCY = 64;
 
     private static final Logger LOG = Logger.getLogger(EventForwarder.class);
-    private static final String NOT_FORWARDED_HELP = "events lost: the broker never acknowledged them, and event_outbox "
-            + "refused them";
+    private static final String NOT_FORWARDED_HELP = "events lost: the broker refused them for good, or never "
+            + "acknowledged them and event_outbox refused them";
     private static final String HELD_HELP = "events the broker never acknowledged, held in event_outbox to be sent again";
     private static final String RESENT_HELP = "held events sent again";
 
@@ -92,7 +93,7 @@ public class EventForwarder {
         this.registry = registry;
         this.outboxInterval = config.events().outboxInterval();
         this.outboxClaim = config.events().outboxClaim();
-        this.resends = new OnePassAtATime(LOG, outboxInterval);
+        this.resends = new OnePassAtATime(LOG, outboxInterval, outboxClaim);
     }
 
     void start(@Observes StartupEvent event, HostEventBus bus) {
@@ -134,8 +135,49 @@ public class EventForwarder {
         Message<Object> message = message(payload, id, type, source, pluginId, time, extensions);
         // Fire and report: auditing must never block or fail a plugin operation; the producer retries.
         Uni.createFrom().deferred(() -> emitters.get(channel).sendMessage(message))
-                .subscribe().with(ok -> { }, failure -> hold(new EventOutbox.HeldEvent(0, channel, id, type, source,
-                        pluginId, time, new JsonObject(extensions).encode(), data(payload)), failure));
+                .subscribe().with(ok -> { }, failure -> holdOrCount(channel, payload, id, type, source, pluginId, time,
+                        extensions, failure));
+    }
+
+    private void holdOrCount(String channel, Object payload, String id, String type, String source, String pluginId,
+            ZonedDateTime time, Map<String, Object> extensions, Throwable failure) {
+        if (!worthSendingAgain(failure)) {
+            lost(channel, id, type, pluginId, failure, "the broker refused it for good");
+            return;
+        }
+        EventOutbox.HeldEvent held;
+        try {
+            held = new EventOutbox.HeldEvent(0, channel, id, type, source, pluginId, time,
+                    new JsonObject(extensions).encode(), data(payload));
+        } catch (RuntimeException notJson) {
+            lost(channel, id, type, pluginId, failure, "it cannot be written as JSON to be held: " + notJson.getMessage());
+            return;
+        }
+        hold(held, failure);
+    }
+
+    /**
+     * A failure another attempt may get past: the broker away or slow (Kafka's retriable errors, time-outs). Not one
+     * the broker gives for the event itself (too large, not authorized, invalid topic): held, it would be sent again
+     * and refused for ever.
+     */
+    static boolean worthSendingAgain(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.KafkaException
+                    && !(t instanceof org.apache.kafka.common.errors.RetriableException)) {
+                return false;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    private void lost(String channel, String id, String type, String pluginId, Throwable failure, String why) {
+        counter(NOT_FORWARDED, NOT_FORWARDED_HELP, channel).increment();
+        LOG.errorf(failure, "%s event %s of %s not forwarded to Kafka, and not held, because %s: lost", type, id,
+                pluginId, why);
     }
 
     /** The event's data as the connector writes it (the payloads are records: JSON objects). */
@@ -151,11 +193,8 @@ public class EventForwarder {
                             + "again once the broker is back", event.type(), event.eventId(), event.subject(),
                             brokerFailure.getMessage());
                 },
-                notHeld -> {
-                    counter(NOT_FORWARDED, NOT_FORWARDED_HELP, event.channel()).increment();
-                    LOG.errorf(brokerFailure, "%s event %s of %s not forwarded to Kafka, and not held in event_outbox "
-                            + "either (%s): lost", event.type(), event.eventId(), event.subject(), notHeld.getMessage());
-                });
+                notHeld -> lost(event.channel(), event.eventId(), event.type(), event.subject(), brokerFailure,
+                        "event_outbox refused it: " + notHeld.getMessage()));
     }
 
     /** One pass over the outbox at a time; a tick during a pass skips its turn. */
