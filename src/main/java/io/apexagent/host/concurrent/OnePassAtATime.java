@@ -1,6 +1,7 @@
 package io.apexagent.host.concurrent;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -11,21 +12,25 @@ import io.smallrye.mutiny.Uni;
 /**
  * Runs a reactive pass at each tick of a timer, one at a time: a tick that finds the previous pass still running
  * skips its turn. A pass that fails, or throws before it starts, is logged and left to the next tick; thrown out of
- * a scheduled task, it would end the ticks for good. Thread-safe.
+ * a scheduled task, it would end the ticks for good. A pass that has not ended after its longest time (a statement
+ * on a connection that went silent) fails, or it would hold off every later tick without a word. Thread-safe.
  */
 public final class OnePassAtATime {
 
     private final Logger log;
     private final Duration interval;
+    private final Duration longestPass;
     private final AtomicBoolean running = new AtomicBoolean();
 
     /**
-     * @param log      where failures are logged
-     * @param interval the timer's period, named in the failure messages
+     * @param log         where failures are logged
+     * @param interval    the timer's period, named in the failure messages
+     * @param longestPass how long a pass may run before it is failed, so that the next tick can start another
      */
-    public OnePassAtATime(Logger log, Duration interval) {
+    public OnePassAtATime(Logger log, Duration interval, Duration longestPass) {
         this.log = log;
         this.interval = interval;
+        this.longestPass = longestPass;
     }
 
     /**
@@ -38,7 +43,9 @@ public final class OnePassAtATime {
             return;
         }
         try {
-            pass.get().onTermination().invoke(() -> running.set(false)).subscribe().with(done -> { },
+            pass.get().ifNoItem().after(longestPass).failWith(() -> new TimeoutException("it did not end within "
+                    + longestPass))
+                    .onTermination().invoke(() -> running.set(false)).subscribe().with(done -> { },
                     failure -> log.warnf("%s failed, retrying in %s: %s", what.get(), interval, failure.getMessage()));
         } catch (RuntimeException e) {
             running.set(false);

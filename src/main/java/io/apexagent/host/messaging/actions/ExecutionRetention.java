@@ -44,7 +44,7 @@ public class ExecutionRetention {
         this.metrics = metrics;
         this.retention = config.actions().retention();
         this.interval = config.actions().retentionSweepInterval();
-        this.sweeps = new OnePassAtATime(LOG, interval);
+        this.sweeps = new OnePassAtATime(LOG, interval, interval);
         if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("apex.actions.retention must be at least 1 minute (a finished request's "
                     + "row answers redeliveries of its record), got " + retention);

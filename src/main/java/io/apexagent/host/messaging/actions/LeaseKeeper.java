@@ -59,7 +59,7 @@ final class LeaseKeeper {
         this.nodeId = nodeId;
         this.lease = lease;
         this.every = lease.dividedBy(3);
-        this.renewals = new OnePassAtATime(LOG, every);
+        this.renewals = new OnePassAtATime(LOG, every, lease);
         this.overdueAfterNanos = overdueAfter.toNanos();
     }
 
