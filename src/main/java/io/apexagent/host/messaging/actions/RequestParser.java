@@ -44,6 +44,9 @@ public final class RequestParser {
      */
     static final int MAX_ID_CHARS = 128;
 
+    /** Longest version range: far more than any real one, and a bound on what the range parser is handed. */
+    static final int MAX_VERSION_CHARS = 256;
+
     private final ObjectMapper json;
     private final int maxBytes;
 
@@ -107,6 +110,10 @@ public final class RequestParser {
             return new Invalid(requestId, pluginId, action, "/params: expected a JSON object, got " + params.getNodeType());
         }
         String version = text(root, "version");
+        if (version != null && version.length() > MAX_VERSION_CHARS) {
+            return new Invalid(requestId, pluginId, action, "/version: longer than " + MAX_VERSION_CHARS
+                    + " characters (" + version.length() + "); expected a semver range such as ^1.2.0");
+        }
         if (version != null && !PluginVersions.isValidRange(version)) {
             return new Invalid(requestId, pluginId, action, "/version: " + rangeProblem(version));
         }

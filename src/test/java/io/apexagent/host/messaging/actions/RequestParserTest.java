@@ -53,6 +53,8 @@ class RequestParserTest {
                 + "semver range; expected an npm-style range such as ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, 1.0.0 - 2.0.0 "
                 + "or ^1 || ^2");
         assertThat(invalid(roomy, "\"version\":2")).isEqualTo("/version: expected a string, got NUMBER");
+        assertThat(invalid(roomy, "\"version\":\"" + "^1.0.0 || ".repeat(26) + "^1.0.0\"")).isEqualTo(
+                "/version: longer than 256 characters (266); expected a semver range such as ^1.2.0");
         assertThat(invalid(roomy, "\"deadline\":1767225600000")).isEqualTo("/deadline: expected a string, got NUMBER");
         assertThat(invalid(roomy, "\"traceparent\":{}")).isEqualTo("/traceparent: expected a string, got OBJECT");
         assertThat(roomy.parse("{\"requestId\":\"r\",\"pluginId\":7,\"action\":\"a\"}")).isEqualTo(
