@@ -53,12 +53,24 @@ public final class ConfinedPluginFiles implements PluginFiles {
         if (size > limit) {
             throw new PluginFileTooLargeException(relativePath, size, limit);
         }
+        // One array of the size found (read in pieces, it would be copied once more at the end); then the file may
+        // have shrunk (the array is cut) or grown (refused if past the limit, as the size check would have).
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] content = in.readNBytes(limit);
-            if (in.read() != -1) {
-                throw new PluginFileTooLargeException(relativePath, limit + 1L, limit);
+            byte[] content = new byte[(int) size];
+            int read = in.readNBytes(content, 0, content.length);
+            if (read < content.length) {
+                return java.util.Arrays.copyOf(content, read);
             }
-            return content;
+            byte[] more = in.readNBytes(limit - read + 1);
+            if (more.length == 0) {
+                return content;
+            }
+            if (read + more.length > limit) {
+                throw new PluginFileTooLargeException(relativePath, (long) read + more.length, limit);
+            }
+            byte[] grown = java.util.Arrays.copyOf(content, read + more.length);
+            System.arraycopy(more, 0, grown, read, more.length);
+            return grown;
         }
     }
 
