@@ -36,7 +36,8 @@ final class KafkaPluginCalls {
         this.plugins = plugins;
         this.leases = leases;
         this.refusedAsBusy = refusedAsBusy;
-        this.admissions = new PluginAdmissions(config.defaultMaxConcurrency(), config.queueSize());
+        this.admissions = new PluginAdmissions(plugins::servingManifest, config.defaultMaxConcurrency(),
+                config.queueSize());
     }
 
     /** Runs a non-streaming action of {@code serving} (null when the plugin is unknown: the call reports it). */
@@ -48,9 +49,8 @@ final class KafkaPluginCalls {
             // Unknown when looked up: the call fails at once, unless the plugin was loaded since (then it runs leased).
             return WithoutContextPropagation.get(() -> leases.whileRunning(request.requestId(), call));
         }
-        return admission.acquire()
-                .chain(() -> WithoutContextPropagation.get(() -> leases.whileRunning(request.requestId(), call)))
-                .onTermination().invoke(admission::release);
+        return admission.whileHeld(() -> WithoutContextPropagation.get(() -> leases.whileRunning(request.requestId(),
+                call)));
     }
 
     /** Streams a streaming action of {@code serving}. */
@@ -61,9 +61,7 @@ final class KafkaPluginCalls {
         if (admission == null) {
             return leases.whileStreaming(request.requestId(), call);
         }
-        return admission.acquire()
-                .onItem().transformToMulti(ignored -> leases.whileStreaming(request.requestId(), call))
-                .onTermination().invoke(admission::release);
+        return admission.whileHeldStreaming(() -> leases.whileStreaming(request.requestId(), call));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.apexagent.host.messaging.actions;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 import io.apexagent.host.plugin.discovery.PluginManifest;
 
@@ -19,10 +20,13 @@ final class PluginAdmissions {
     }
 
     private final ConcurrentMap<String, Held> held = new ConcurrentHashMap<>();
+    private final Function<String, PluginManifest> servingNow;
     private final int defaultConcurrency;
     private final int queueSize;
 
-    PluginAdmissions(int defaultConcurrency, int queueSize) {
+    /** @param servingNow the manifest serving a plugin id now (null if none): a stale caller never replaces it */
+    PluginAdmissions(Function<String, PluginManifest> servingNow, int defaultConcurrency, int queueSize) {
+        this.servingNow = servingNow;
         this.defaultConcurrency = defaultConcurrency;
         this.queueSize = queueSize;
     }
@@ -39,8 +43,12 @@ final class PluginAdmissions {
         if (current != null && current.serving() == serving) {
             return current.permits();
         }
-        return held.compute(pluginId, (id, old) -> old != null && old.serving() == serving ? old
-                : new Held(serving, new InFlightPermits(capacityOf(serving)))).permits();
+        // A request that looked its plugin up just before a reload holds the old manifest: it shares the new
+        // instance's permits rather than replacing them (the next request would replace them back, each time with
+        // fresh permits, and the plugin would be handed more calls than it takes).
+        return held.compute(pluginId, (id, old) -> old != null
+                && (old.serving() == serving || servingNow.apply(id) != serving) ? old
+                        : new Held(serving, new InFlightPermits(capacityOf(serving)))).permits();
     }
 
     /** @return plugins holding permits now */

@@ -11,13 +11,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.testing.TestPlugins;
+import io.smallrye.mutiny.Uni;
 
 class PluginAdmissionsTest {
 
     @TempDir
     Path dir;
 
-    final PluginAdmissions admissions = new PluginAdmissions(4, 2);
+    /** What serves each plugin now, as the plugin manager would say. */
+    final java.util.Map<String, PluginManifest> serving = new java.util.HashMap<>();
+    final PluginAdmissions admissions = new PluginAdmissions(serving::get, 4, 2);
 
     @Test
     void requestsForUnknownPluginsTakeNoPermitsAndLeaveNothingBehind() {
@@ -29,8 +32,8 @@ class PluginAdmissionsTest {
 
     @Test
     void oneInstanceHasOneSetOfPermitsSizedByItsLimitsPlusTheQueue() {
-        PluginManifest limited = manifest("limited", "1.0.0", Map.of("max_concurrency", 3));
-        PluginManifest defaulted = manifest("defaulted", "1.0.0", null);
+        PluginManifest limited = loaded("limited", "1.0.0", Map.of("max_concurrency", 3));
+        PluginManifest defaulted = loaded("defaulted", "1.0.0", null);
 
         InFlightPermits permits = admissions.of("limited", limited);
         assertThat(admissions.of("limited", limited)).isSameAs(permits);
@@ -41,20 +44,40 @@ class PluginAdmissionsTest {
 
     @Test
     void aReloadReplacesThePermitsOfThePluginInsteadOfAddingAnEntry() {
-        InFlightPermits first = admissions.of("reloaded", manifest("reloaded", "1.0.0", null));
-        first.acquire().await().indefinitely();
+        InFlightPermits first = admissions.of("reloaded", loaded("reloaded", "1.0.0", null));
+        java.util.concurrent.CompletableFuture<String> running = new java.util.concurrent.CompletableFuture<>();
+        first.whileHeld(() -> Uni.createFrom().completionStage(running)).subscribe().with(ok -> { });
         for (int version = 1; version <= 50; version++) {
-            admissions.of("reloaded", manifest("reloaded", version + ".0.0", Map.of("max_concurrency", version)));
+            admissions.of("reloaded", loaded("reloaded", version + ".0.0", Map.of("max_concurrency", version)));
         }
         // The same version loaded again is a new instance, with new workers and maybe new limits.
-        InFlightPermits again = admissions.of("reloaded", manifest("reloaded", "50.0.0", Map.of("max_concurrency", 7)));
+        InFlightPermits again = admissions.of("reloaded", loaded("reloaded", "50.0.0", Map.of("max_concurrency", 7)));
 
         assertThat(admissions.plugins()).isEqualTo(1);
         assertThat(again).isNotSameAs(first);
         assertThat(again.available()).isEqualTo(7 + 2);
-        // A call still running on the old instance releases into the permits it took.
-        first.release();
+        // A call still running on the old instance gives its permit back to the permits it took it from.
+        assertThat(first.available()).isEqualTo(4 + 2 - 1);
+        running.complete("done");
         assertThat(first.available()).isEqualTo(4 + 2);
+    }
+
+    /** A request that looked the plugin up just before a reload does not swap the new instance's permits back. */
+    @Test
+    void aRequestHoldingTheManifestOfBeforeAReloadSharesTheNewPermits() {
+        PluginManifest before = loaded("swapped", "1.0.0", null);
+        admissions.of("swapped", before);
+        InFlightPermits after = admissions.of("swapped", loaded("swapped", "1.0.1", null));
+
+        assertThat(admissions.of("swapped", before)).isSameAs(after);
+        assertThat(admissions.of("swapped", serving.get("swapped"))).isSameAs(after);
+    }
+
+    /** A new instance of the plugin, serving from now on. */
+    private PluginManifest loaded(String id, String version, Map<String, Object> limits) {
+        PluginManifest manifest = manifest(id, version, limits);
+        serving.put(id, manifest);
+        return manifest;
     }
 
     private PluginManifest manifest(String id, String version, Map<String, Object> limits) {
