@@ -99,6 +99,13 @@ public interface ApexConfig {
          */
         @WithDefault("16m")
         Duration outboxClaim();
+
+        /**
+         * How long an event is held at most: one still not sent after that (a broker refusing it for longer) is
+         * deleted, logged and counted as lost, so that the table cannot grow without end.
+         */
+        @WithDefault("7d")
+        Duration outboxMaxAge();
     }
 
     /** Checks of plugin code before it is loaded: signatures and the bytecode rules. */

@@ -71,7 +71,7 @@ public class EventForwarder {
 
     private static final Logger LOG = Logger.getLogger(EventForwarder.class);
     private static final String NOT_FORWARDED_HELP = "events lost: the broker refused them for good, or never "
-            + "acknowledged them and event_outbox refused them";
+            + "acknowledged them and event_outbox refused them or held them past apex.events.outbox-max-age";
     private static final String HELD_HELP = "events the broker never acknowledged, held in event_outbox to be sent again";
     private static final String RESENT_HELP = "held events sent again";
 
@@ -81,6 +81,7 @@ public class EventForwarder {
     private final MeterRegistry registry;
     private final Duration outboxInterval;
     private final Duration outboxClaim;
+    private final Duration outboxMaxAge;
     private final OnePassAtATime resends;
     private volatile ScheduledFuture<?> schedule;
 
@@ -93,6 +94,7 @@ public class EventForwarder {
         this.registry = registry;
         this.outboxInterval = config.events().outboxInterval();
         this.outboxClaim = config.events().outboxClaim();
+        this.outboxMaxAge = config.events().outboxMaxAge();
         this.resends = new OnePassAtATime(LOG, outboxInterval, outboxClaim);
     }
 
@@ -199,11 +201,24 @@ public class EventForwarder {
 
     /** One pass over the outbox at a time; a tick during a pass skips its turn. */
     void resendHeld() {
-        resends.tick(() -> resendBatches().invoke(resent -> {
+        resends.tick(() -> expireHeld().chain(() -> resendBatches()).invoke(resent -> {
             if (resent > 0) {
                 LOG.infof("sent %d held events again", resent);
             }
         }), () -> "sending held events again");
+    }
+
+    /** Events held longer than {@code apex.events.outbox-max-age} are given up on: deleted, logged, counted. */
+    private Uni<Void> expireHeld() {
+        return outbox.expire(outboxMaxAge).invoke(channels -> {
+            for (String channel : channels) {
+                counter(NOT_FORWARDED, NOT_FORWARDED_HELP, channel).increment();
+            }
+            if (!channels.isEmpty()) {
+                LOG.errorf("%d held events were not sent within %s (apex.events.outbox-max-age): deleted, lost",
+                        channels.size(), outboxMaxAge);
+            }
+        }).replaceWithVoid();
     }
 
     /**

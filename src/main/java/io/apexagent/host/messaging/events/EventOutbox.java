@@ -66,6 +66,27 @@ public class EventOutbox {
                 });
     }
 
+    /**
+     * Deletes the events held longer than {@code maxAge} that no replica is sending now.
+     *
+     * @return the channel of each event deleted
+     */
+    public Uni<List<String>> expire(Duration maxAge) {
+        return pool.preparedQuery("""
+                DELETE FROM event_outbox
+                WHERE held_at < now() - ($1 * interval '1 millisecond')
+                  AND (claimed_until IS NULL OR claimed_until < now())
+                RETURNING channel""")
+                .execute(Tuple.of(maxAge.toMillis()))
+                .map(rows -> {
+                    List<String> channels = new ArrayList<>();
+                    for (Row row : rows) {
+                        channels.add(row.getString("channel"));
+                    }
+                    return channels;
+                });
+    }
+
     /** Deletes an event the broker acknowledged. */
     public Uni<Void> sent(long id) {
         return pool.preparedQuery("DELETE FROM event_outbox WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();

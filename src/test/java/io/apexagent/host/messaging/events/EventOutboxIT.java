@@ -26,6 +26,8 @@ class EventOutboxIT {
 
     @Inject
     EventOutbox outbox;
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
 
     @Test
     void heldEventsAreTakenWholeOldestFirstByOneTakerAtATimeUntilTheClaimEnds() throws Exception {
@@ -57,6 +59,28 @@ class EventOutboxIT {
             outbox.sent(sent.id()).await().atMost(TIMEOUT);
         }
         assertThat(mine(outbox.take(100, Duration.ZERO).await().atMost(TIMEOUT), marker)).as("sent: deleted").isEmpty();
+    }
+
+    /** Held past the longest time and not being sent: deleted (the forwarder counts them as lost). */
+    @Test
+    void eventsHeldPastTheirLongestTimeAreDeletedUnlessAReplicaIsSendingThem() throws Exception {
+        String marker = "outbox-expiry-" + UUID.randomUUID();
+        ZonedDateTime time = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        outbox.hold(event(marker, 0, time)).await().atMost(TIMEOUT);
+        outbox.hold(event(marker, 1, time)).await().atMost(TIMEOUT);
+        assertThat(mine(outbox.take(1, Duration.ofMinutes(1)).await().atMost(TIMEOUT), marker)).as("being sent")
+                .extracting(EventOutbox.HeldEvent::eventId).containsExactly(marker + "-0");
+
+        assertThat(outbox.expire(Duration.ofMinutes(1)).await().atMost(TIMEOUT)).as("none that old").isEmpty();
+        Thread.sleep(300);
+        assertThat(outbox.expire(Duration.ofMillis(200)).await().atMost(TIMEOUT)).containsExactly(EventForwarder.EVENTS);
+        assertThat(heldIds(marker)).containsExactly(marker + "-0");
+    }
+
+    private List<String> heldIds(String marker) {
+        return pool.preparedQuery("SELECT event_id FROM event_outbox WHERE event_id LIKE $1 ORDER BY id")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(marker + "%")).await().atMost(TIMEOUT)
+                .stream().map(row -> row.getString(0)).toList();
     }
 
     private static EventOutbox.HeldEvent event(String marker, int n, ZonedDateTime time) {
