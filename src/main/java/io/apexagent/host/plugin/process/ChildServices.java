@@ -66,6 +66,12 @@ final class ChildServices {
                     reply(id, service, data);
                 }, failure -> {
                     waiting.decrementAndGet();
+                    if (failure instanceof PluginFileTooLargeException tooLarge) {
+                        // Size and limit as numbers: the child throws the same exception as in-process plugins get.
+                        connection.send(Map.of("type", "reply", "id", id, "error", Map.of("type", "too_large",
+                                "message", tooLarge.getMessage(), "size", tooLarge.size(), "limit", tooLarge.limit())));
+                        return;
+                    }
                     error(id, typeOf(failure), failure.getMessage());
                 });
     }

@@ -48,7 +48,7 @@ final class ContextServices {
             case "credentials.get" -> a -> context.credentials().get(text(a, "name")).map(v -> v.orElse(null));
             case "plugins.invoke" -> a -> context.plugins().invoke(text(a, "plugin"), text(a, "action"),
                     object(a, "params"));
-            case "files.read" -> a -> item(Base64.getEncoder().encodeToString(readFitting(text(a, "path"))));
+            case "files.read" -> a -> item(Base64.getEncoder().encodeToString(readFitting(text(a, "path"), a)));
             case "files.write" -> a -> done(() -> context.files().write(text(a, "path"), base64(a)));
             case "files.delete" -> a -> item(context.files().delete(text(a, "path")));
             case "files.list" -> a -> item(context.files().list(optionalText(a, "path")));
@@ -57,12 +57,23 @@ final class ContextServices {
         };
     }
 
-    /** Reads a file whose base64 text can fit a reply; a larger one is refused from its size, unread. */
-    private byte[] readFitting(String path) throws IOException {
-        long limit = maxReplyBytes / 4 * 3L;
+    /**
+     * Reads a file whose base64 text can fit a reply, and no larger than the child's own limit ({@code maxBytes}, if
+     * given); a larger one is refused from its size, unread.
+     */
+    private byte[] readFitting(String path, Map<String, Object> args) throws IOException {
+        long fits = maxReplyBytes / 4 * 3L;
+        Object asked = args.get("maxBytes");
+        if (asked != null && !(asked instanceof Number)) {
+            throw new IllegalArgumentException("argument 'maxBytes' must be a number");
+        }
+        long limit = asked == null ? fits : Math.min(fits, Math.max(0, ((Number) asked).longValue()));
         try {
             return context.files().read(path, limit);
         } catch (PluginFileTooLargeException e) {
+            if (limit < fits) {
+                throw e;
+            }
             throw new PluginFileTooLargeException(path, e.size(), limit, "as base64 in a reply of at most "
                     + maxReplyBytes + " bytes, apex.plugins.process.max-reply-bytes");
         }

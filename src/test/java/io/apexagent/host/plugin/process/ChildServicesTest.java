@@ -116,6 +116,17 @@ class ChildServicesTest {
                 + "apex.plugins.process.max-reply-bytes)");
         Map<String, Object> read = replies().stream().filter(r -> "c2".equals(r.get("id"))).findFirst().orElseThrow();
         assertThat(Base64.getDecoder().decode((String) read.get("data"))).hasSize(600);
+
+        // A child JVM's files().read(path, maxBytes): its own, smaller limit, told back as numbers.
+        services.call(Map.of("type", "call", "id", "c3", "service", "files.read",
+                "args", Map.of("path", "fits.bin", "maxBytes", 100)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> replies().size() == 3);
+        Map<?, ?> bounded = (Map<?, ?>) replies().get(2).get("error");
+        assertThat(bounded.get("type")).isEqualTo("too_large");
+        assertThat(((Number) bounded.get("size")).longValue()).isEqualTo(600);
+        assertThat(((Number) bounded.get("limit")).longValue()).isEqualTo(100);
+        assertThat(bounded.get("message")).isEqualTo("file 'fits.bin' is 600 bytes, more than the 100 bytes that may be "
+                + "read at once");
     }
 
     private ChildServices services(int maxCalls, int maxReplyBytes) {

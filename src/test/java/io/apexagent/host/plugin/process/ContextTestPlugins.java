@@ -103,12 +103,22 @@ final class ContextTestPlugins {
                     }
                     String outside = writeOutside();
                     String subscribe = subscribeWithoutPermission();
+                    String bounded = readAtMost(5);
+                    String fits = readAtMost(15);
                     return context().credentials().get("api-key")
                             .map(value -> "read")
                             .onFailure(PluginSecurityException.class)
                             .recoverWithItem(e -> e.getClass().getSimpleName() + ": " + e.getMessage())
                             .map(credential -> Map.of("read", read, "outside", outside, "credential", credential,
-                                    "subscribe", subscribe));
+                                    "subscribe", subscribe, "bounded", bounded, "fits", fits));
+                }
+
+                private String readAtMost(long maxBytes) {
+                    try {
+                        return new String(context().files().read("j/hello.txt", maxBytes), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return e.getClass().getSimpleName() + ": " + e.getMessage();
+                    }
                 }
 
                 private String subscribeWithoutPermission() {

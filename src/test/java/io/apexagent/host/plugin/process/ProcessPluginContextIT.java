@@ -226,6 +226,10 @@ class ProcessPluginContextIT {
 
         run("ctx-java-files", Map.of()).statusCode(200)
                 .body("result.read", equalTo("hi from the jvm"))
+                // A bounded read in a child JVM: the same exception as in-process, the file refused unread.
+                .body("result.bounded", equalTo("PluginFileTooLargeException: file 'j/hello.txt' is 15 bytes, more "
+                        + "than the 5 bytes that may be read at once"))
+                .body("result.fits", equalTo("hi from the jvm"))
                 .body("result.outside", containsString("PluginSecurityException: path '../j-escaped.txt' is outside"))
                 .body("result.credential", containsString("PluginSecurityException: plugin ctx-java-files may not read "
                         + "credential api-key: permission credential_access is not granted"))

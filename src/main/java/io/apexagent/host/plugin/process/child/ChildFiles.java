@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.apexagent.plugin.PluginFileTooLargeException;
 import io.apexagent.plugin.PluginFiles;
 
 /**
@@ -25,6 +26,15 @@ final class ChildFiles implements PluginFiles {
     @Override
     public byte[] read(String relativePath) throws IOException {
         return Base64.getDecoder().decode((String) call("files.read", relativePath, null));
+    }
+
+    /** The host refuses a larger file from its size, unread, as for an in-process plugin. */
+    @Override
+    public byte[] read(String relativePath, long maxBytes) throws IOException {
+        Map<String, Object> args = new HashMap<>();
+        args.put("path", relativePath);
+        args.put("maxBytes", maxBytes);
+        return Base64.getDecoder().decode((String) callWith("files.read", relativePath, args));
     }
 
     @Override
@@ -49,11 +59,18 @@ final class ChildFiles implements PluginFiles {
         if (data != null) {
             args.put("data", data);
         }
+        return callWith(service, path, args);
+    }
+
+    private Object callWith(String service, String path, Map<String, Object> args) throws IOException {
         try {
             return host.await(service, args);
         } catch (HostCallException e) {
             if ("not_found".equals(e.errorType())) {
                 throw new NoSuchFileException(path);
+            }
+            if ("too_large".equals(e.errorType()) && e.number("size") >= 0) {
+                throw new PluginFileTooLargeException(path, e.number("size"), e.number("limit"));
             }
             if ("io".equals(e.errorType())) {
                 throw new IOException(e.getMessage(), e);

@@ -90,7 +90,7 @@ final class HostCalls {
         }
         if (reply.get("error") instanceof Map<?, ?> error) {
             call.completeExceptionally(failure(String.valueOf(error.get("type")),
-                    String.valueOf(error.get("message"))));
+                    String.valueOf(error.get("message")), error));
         } else {
             call.complete(reply.get("data"));
         }
@@ -109,13 +109,13 @@ final class HostCalls {
         return reply;
     }
 
-    private PluginException failure(String type, String message) {
+    private PluginException failure(String type, String message, Map<?, ?> error) {
         return switch (type) {
             case "security" -> new PluginSecurityException(pluginId, message, null);
             case "state", "state_unavailable" -> new PluginStateException(pluginId, message, null);
             case "action_not_found" -> new PluginActionNotFoundException(pluginId, message, null);
             case "transient", "busy" -> new PluginTransientException(message);
-            default -> new HostCallException(pluginId, type, message);
+            default -> new HostCallException(pluginId, type, message, error);
         };
     }
 }
