@@ -27,6 +27,7 @@ import io.apexagent.host.plugin.discovery.DiscoveryFailure;
 import io.apexagent.host.plugin.discovery.DiscoveryResult;
 import io.apexagent.host.plugin.discovery.ResolutionResult;
 import io.apexagent.host.plugin.discovery.ManifestParser;
+import io.apexagent.host.plugin.discovery.ManifestValidationException;
 import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.discovery.PluginScanner;
 import io.apexagent.host.plugin.lifecycle.PluginState;
@@ -103,7 +104,9 @@ final class PluginRegistry {
         for (DiscoveryFailure failure : found.failures()) {
             PluginEntry e = entry(idOf(failure));
             if (e.current == null || !PluginOperations.holdsCode(e.current)) {
-                recordFailure(e, null, failure.error());
+                // The version the manifest declares, if it got that far: error events name a version when one is known.
+                recordFailure(e, failure.error() instanceof ManifestValidationException invalid
+                        ? invalid.declaredVersion() : null, failure.error());
             }
         }
         resolution = resolver.resolve(found.manifests(), config.plugins().pinned());

@@ -128,9 +128,7 @@ class PluginLifecycleIT {
         call("lc-broken-init", "hello").then().statusCode(503).body("message", containsString("failed"));
         call("echo", "echo", Map.of("text", "still here")).then().statusCode(200);
         // Every error event names the version it is about, a failed start's too.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                errors.stream().filter(e -> e.pluginId().equals("lc-broken-init"))).isNotEmpty()
-                .allSatisfy(e -> assertThat(e.version()).as(e.toString()).isEqualTo("1.0.0")));
+        assertErrorEventsNameVersion("lc-broken-init", "1.0.0");
     }
 
     /** A plugin whose code does not compile fails before any version of it is loaded; its error names the version. */
@@ -141,9 +139,26 @@ class PluginLifecycleIT {
                 .writeTo(DIR);
         rescan();
         given().get("/plugins/lc-no-compile").then().body("state", equalTo("FAILED"));
+        assertErrorEventsNameVersion("lc-no-compile", "2.3.4");
+    }
+
+    /** A manifest that fails validation still names its version, when it declares a valid one, in its error event. */
+    @Test
+    void aPluginWhoseManifestIsInvalidFailsWithAnErrorNamingTheVersionItDeclares() {
+        TestPlugins.plugin("lc-bad-manifest").version("3.1.4").action("hello")
+                .manifestField("permissions", List.of("no_such_permission"))
+                .javaSource("lc.badmanifest.BadManifestPlugin", PluginSources.versioned("lc.badmanifest", "3.1.4"))
+                .writeTo(DIR);
+        rescan();
+        given().get("/plugins/lc-bad-manifest").then().body("state", equalTo("FAILED"));
+        assertErrorEventsNameVersion("lc-bad-manifest", "3.1.4");
+    }
+
+    /** Every error event of {@code pluginId} (at least one) names {@code version}, as auditors expect. */
+    private void assertErrorEventsNameVersion(String pluginId, String version) {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                errors.stream().filter(e -> e.pluginId().equals("lc-no-compile"))).isNotEmpty()
-                .allSatisfy(e -> assertThat(e.version()).as(e.toString()).isEqualTo("2.3.4")));
+                errors.stream().filter(e -> e.pluginId().equals(pluginId))).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.version()).as(e.toString()).isEqualTo(version)));
     }
 
     @Test

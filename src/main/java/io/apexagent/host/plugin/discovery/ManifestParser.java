@@ -60,7 +60,9 @@ public final class ManifestParser {
         }
         problems.sort(Comparator.comparing(ManifestProblem::pointer));
         if (!problems.isEmpty()) {
-            throw new ManifestValidationException(file, json.path("id").asText(null), problems);
+            String version = json.path("version").isTextual() && PluginVersions.isValid(json.path("version").asText())
+                    ? json.path("version").asText() : null;
+            throw new ManifestValidationException(file, json.path("id").asText(null), version, problems, null);
         }
         return ManifestMapper.toManifest(pluginDirectory, json);
     }

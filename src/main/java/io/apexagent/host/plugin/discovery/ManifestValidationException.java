@@ -11,18 +11,35 @@ public class ManifestValidationException extends PluginConfigurationException {
 
     private final transient Path file;
     private final transient List<ManifestProblem> problems;
+    private final String declaredVersion;
 
-    public ManifestValidationException(Path file, String pluginId, List<ManifestProblem> problems, Throwable cause) {
+    /**
+     * @param pluginId        the id the manifest declares, if it got that far (else null)
+     * @param declaredVersion the valid semantic version the manifest declares, if any (else null): errors about the
+     *                        plugin still name it
+     */
+    public ManifestValidationException(Path file, String pluginId, String declaredVersion, List<ManifestProblem> problems,
+            Throwable cause) {
         super(pluginId, message(file, problems), cause);
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a validation exception needs at least one problem");
         }
         this.file = file;
         this.problems = List.copyOf(problems);
+        this.declaredVersion = declaredVersion;
+    }
+
+    public ManifestValidationException(Path file, String pluginId, List<ManifestProblem> problems, Throwable cause) {
+        this(file, pluginId, null, problems, cause);
     }
 
     public ManifestValidationException(Path file, String pluginId, List<ManifestProblem> problems) {
         this(file, pluginId, problems, null);
+    }
+
+    /** @return the valid semantic version the manifest declares, or null */
+    public String declaredVersion() {
+        return declaredVersion;
     }
 
     /** @return the manifest file that was read */

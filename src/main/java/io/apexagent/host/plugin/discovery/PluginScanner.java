@@ -108,7 +108,7 @@ public final class PluginScanner {
                     + folderVersion + "'", "the version to equal the folder name in the <id>/<version>/ layout"));
         }
         if (!problems.isEmpty()) {
-            throw new ManifestValidationException(file, manifest.id(), problems);
+            throw new ManifestValidationException(file, manifest.id(), manifest.version(), problems, null);
         }
     }
 
