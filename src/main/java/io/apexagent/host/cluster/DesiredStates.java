@@ -1,6 +1,8 @@
 package io.apexagent.host.cluster;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -45,13 +47,13 @@ public class DesiredStates {
     }
 
     /** @return the desired state of one plugin, if one was stored */
-    public Uni<java.util.Optional<DesiredState>> of(String pluginId) {
+    public Uni<Optional<DesiredState>> of(String pluginId) {
         return pool.preparedQuery("SELECT plugin_id, enabled, paused, pinned_version, version FROM plugin_desired_state "
                 + "WHERE plugin_id = $1")
                 .execute(Tuple.of(pluginId))
                 .map(rows -> {
-                    java.util.Iterator<Row> found = rows.iterator();
-                    return found.hasNext() ? java.util.Optional.of(desiredState(found.next())) : java.util.Optional.empty();
+                    Iterator<Row> found = rows.iterator();
+                    return found.hasNext() ? Optional.of(desiredState(found.next())) : Optional.empty();
                 });
     }
 

@@ -132,12 +132,13 @@ public class ActionRequestConsumer {
 
     /**
      * A request whose claim PostgreSQL refuses for its own values (a value the columns cannot hold, a check
-     * constraint or trigger the operator added: {@link ActionExecutions#refusedForItsOwnValues}). Another attempt would be refused the same way, so the
-     * request is answered with an error record, unclaimed and not run, instead of stalling its partition.
+     * constraint or trigger the operator added: {@link ActionExecutions#refusedForItsOwnValues}). Another attempt
+     * would be refused the same way, so the request is answered with an error record, unclaimed and not run, instead
+     * of stalling its partition.
      */
     private Uni<Void> unrecordable(ActionRequest request, long start, Throwable refusal) {
-        LOG.warnf("request %s answered with an error: %s refuses to record it: %s", request.requestId(),
-                "action_execution", refusal.getMessage());
+        LOG.warnf("request %s answered with an error: action_execution refuses to record it: %s", request.requestId(),
+                refusal.getMessage());
         return finish(new Attempt(request.requestId(), request.pluginId(), request.action(), request.traceparent(),
                 start, knownOrNull(request.pluginId())),
                 errorRecord(request.requestId(), request.pluginId(), null, request.action(), 0, "invalid_request",

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.apexagent.host.plugin.discovery.PluginVersions;
 import io.apexagent.host.plugin.runtime.JsonParams;
-import io.apexagent.plugin.PluginConfigurationException;
 
 /**
  * Turns the raw text of a request record into an {@link ActionRequest}, or says precisely why not.
@@ -115,7 +114,7 @@ public final class RequestParser {
                     + " characters (" + version.length() + "); expected a semver range such as ^1.2.0");
         }
         if (version != null && !PluginVersions.isValidRange(version)) {
-            return new Invalid(requestId, pluginId, action, "/version: " + rangeProblem(version));
+            return new Invalid(requestId, pluginId, action, "/version: " + PluginVersions.notARange(version));
         }
         Instant deadline = null;
         String deadlineText = text(root, "deadline");
@@ -157,15 +156,6 @@ public final class RequestParser {
             }
         }
         return null;
-    }
-
-    private static String rangeProblem(String range) {
-        try {
-            PluginVersions.range(range);
-            return "'" + range + "' is not a valid range";
-        } catch (PluginConfigurationException e) {
-            return e.getMessage();
-        }
     }
 
     private static String text(JsonNode root, String field) {

@@ -169,9 +169,6 @@ public class EventForwarder {
                     && !(t instanceof org.apache.kafka.common.errors.RetriableException)) {
                 return false;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return true;
     }
@@ -201,7 +198,7 @@ public class EventForwarder {
 
     /** One pass over the outbox at a time; a tick during a pass skips its turn. */
     void resendHeld() {
-        resends.tick(() -> expireHeld().chain(() -> resendBatches()).invoke(resent -> {
+        resends.tick(() -> expireHeld().chain(() -> resendFrom(1, 0)).invoke(resent -> {
             if (resent > 0) {
                 LOG.infof("sent %d held events again", resent);
             }
@@ -222,19 +219,14 @@ public class EventForwarder {
     }
 
     /**
-     * The oldest held event first, alone: with the broker still away, a whole batch would wait in the producer for
-     * the delivery time-out, claimed and unsent. Then batch after batch while they come back full and all sent.
+     * Sends batch after batch while they come back full and all sent, the first of one event only (the oldest): with
+     * the broker still away, a whole batch would wait in the producer for the delivery time-out, claimed and unsent.
      *
      * @return the events sent
      */
-    private Uni<Integer> resendBatches() {
-        return resendBatch(1).flatMap(probe -> probe.fullAndSent() ? resendBatches(probe.sent())
-                : Uni.createFrom().item(probe.sent()));
-    }
-
-    private Uni<Integer> resendBatches(int sentSoFar) {
-        return resendBatch(OUTBOX_BATCH).flatMap(batch -> batch.fullAndSent()
-                ? resendBatches(sentSoFar + batch.sent())
+    private Uni<Integer> resendFrom(int limit, int sentSoFar) {
+        return resendBatch(limit).flatMap(batch -> batch.fullAndSent()
+                ? resendFrom(OUTBOX_BATCH, sentSoFar + batch.sent())
                 : Uni.createFrom().item(sentSoFar + batch.sent()));
     }
 
@@ -250,7 +242,6 @@ public class EventForwarder {
     }
 
     /** @return whether the broker acknowledged it (its row is then deleted); if not, it stays held */
-    @SuppressWarnings("unchecked")
     private Uni<Boolean> resend(EventOutbox.HeldEvent held) {
         MutinyEmitter<Object> emitter = emitters.get(held.channel());
         if (emitter == null) {

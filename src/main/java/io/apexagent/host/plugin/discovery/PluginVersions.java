@@ -146,8 +146,13 @@ public final class PluginVersions {
     }
 
     private static PluginConfigurationException invalidRange(String range) {
-        return new PluginConfigurationException("'" + range + "' is not a semver range;"
-                + " expected an npm-style range such as ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, 1.0.0 - 2.0.0 or ^1 || ^2");
+        return new PluginConfigurationException(notARange(range));
+    }
+
+    /** @return the message that says {@code range} is not a valid range, and what one looks like */
+    public static String notARange(String range) {
+        return "'" + range + "' is not a semver range;"
+                + " expected an npm-style range such as ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, 1.0.0 - 2.0.0 or ^1 || ^2";
     }
 
     private static Optional<Semver> semver(String version) {

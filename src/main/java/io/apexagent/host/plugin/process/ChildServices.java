@@ -66,13 +66,7 @@ final class ChildServices {
                     reply(id, service, data);
                 }, failure -> {
                     waiting.decrementAndGet();
-                    if (failure instanceof PluginFileTooLargeException tooLarge) {
-                        // Size and limit as numbers: the child throws the same exception as in-process plugins get.
-                        connection.send(Map.of("type", "reply", "id", id, "error", Map.of("type", "too_large",
-                                "message", tooLarge.getMessage(), "size", tooLarge.size(), "limit", tooLarge.limit())));
-                        return;
-                    }
-                    error(id, typeOf(failure), failure.getMessage());
+                    error(id, typeOf(failure), failure.getMessage(), detailsOf(failure));
                 });
     }
 
@@ -108,9 +102,22 @@ final class ChildServices {
     }
 
     private void error(String id, String type, String text) {
+        error(id, type, text, Map.of());
+    }
+
+    /** @param details more fields of the error object, beside its type and message */
+    private void error(String id, String type, String text, Map<String, Object> details) {
         LOG.debugf("plugin %s: call %s refused (%s)", pluginId, id, type);
-        connection.send(Map.of("type", "reply", "id", id, "error", Map.of("type", type,
-                "message", text == null ? type : text)));
+        Map<String, Object> error = new HashMap<>(details);
+        error.put("type", type);
+        error.put("message", text == null ? type : text);
+        connection.send(Map.of("type", "reply", "id", id, "error", error));
+    }
+
+    /** Size and limit of a file too large, as numbers: a child JVM throws the exception in-process plugins get. */
+    private static Map<String, Object> detailsOf(Throwable failure) {
+        return failure instanceof PluginFileTooLargeException tooLarge
+                ? Map.of("size", tooLarge.size(), "limit", tooLarge.limit()) : Map.of();
     }
 
     private static String typeOf(Throwable failure) {
