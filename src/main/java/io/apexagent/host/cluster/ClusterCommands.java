@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +28,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -60,11 +57,9 @@ public class ClusterCommands {
     private final DesiredStates desired;
     private final MutinyEmitter<ClusterCommand> commands;
     private final String nodeId;
-    private final Duration convergeInterval;
     private final OnePassAtATime passes;
     /** The revision of each plugin's desired state this replica last applied. */
     private final Map<String, Long> applied = new ConcurrentHashMap<>();
-    private volatile ScheduledFuture<?> schedule;
 
     ClusterCommands(PluginManager plugins, DesiredStates desired, @Channel(OUT) MutinyEmitter<ClusterCommand> commands,
             NodeIdentity node, ApexConfig config) {
@@ -72,8 +67,7 @@ public class ClusterCommands {
         this.desired = desired;
         this.commands = commands;
         this.nodeId = node.nodeId();
-        this.convergeInterval = config.cluster().convergeInterval();
-        this.passes = new OnePassAtATime(LOG, convergeInterval, LONGEST_CONVERGENCE);
+        this.passes = new OnePassAtATime(LOG, config.cluster().convergeInterval(), LONGEST_CONVERGENCE);
     }
 
     /** Applies an operation here and on every replica; the answer is this replica's result. */
@@ -120,16 +114,11 @@ public class ClusterCommands {
      */
     void converge(@Observes @Priority(3000) StartupEvent event) {
         convergeOnChanges().await().atMost(LONGEST_CONVERGENCE);
-        schedule = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(
-                () -> passes.tick(this::convergeOnChanges, () -> "applying the stored desired state"),
-                convergeInterval.toMillis(), convergeInterval.toMillis(), TimeUnit.MILLISECONDS);
+        passes.every(this::convergeOnChanges, () -> "applying the stored desired state");
     }
 
     void stop(@Observes ShutdownEvent event) {
-        ScheduledFuture<?> scheduled = schedule;
-        if (scheduled != null) {
-            scheduled.cancel(false);
-        }
+        passes.stop();
     }
 
     /**

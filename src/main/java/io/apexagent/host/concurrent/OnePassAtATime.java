@@ -1,6 +1,8 @@
 package io.apexagent.host.concurrent;
 
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -8,6 +10,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Runs a reactive pass at each tick of a timer, one at a time: a tick that finds the previous pass still running
@@ -21,6 +24,7 @@ public final class OnePassAtATime {
     private final Duration interval;
     private final Duration longestPass;
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile ScheduledFuture<?> schedule;
 
     /**
      * @param log         where failures are logged
@@ -31,6 +35,21 @@ public final class OnePassAtATime {
         this.log = log;
         this.interval = interval;
         this.longestPass = longestPass;
+    }
+
+    /** Ticks every interval on Mutiny's worker pool, the first an interval from now, until {@link #stop()}. */
+    public void every(Supplier<Uni<?>> pass, Supplier<String> what) {
+        long millis = interval.toMillis();
+        schedule = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(() -> tick(pass, what), millis, millis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the ticks {@link #every} started; a pass running now runs to its end. */
+    public void stop() {
+        ScheduledFuture<?> scheduled = schedule;
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
     }
 
     /**

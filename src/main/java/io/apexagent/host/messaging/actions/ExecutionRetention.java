@@ -1,8 +1,6 @@
 package io.apexagent.host.messaging.actions;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,7 +12,6 @@ import io.apexagent.host.config.ApexConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Keeps {@code action_execution} from growing without end: every {@code apex.actions.retention-sweep-interval}, each
@@ -35,15 +32,13 @@ public class ExecutionRetention {
     private final ActionExecutions executions;
     private final ActionPathMetrics metrics;
     private final Duration retention;
-    private final Duration interval;
     private final OnePassAtATime sweeps;
-    private volatile ScheduledFuture<?> schedule;
 
     ExecutionRetention(ActionExecutions executions, ActionPathMetrics metrics, ApexConfig config) {
         this.executions = executions;
         this.metrics = metrics;
         this.retention = config.actions().retention();
-        this.interval = config.actions().retentionSweepInterval();
+        Duration interval = config.actions().retentionSweepInterval();
         this.sweeps = new OnePassAtATime(LOG, interval, interval);
         if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("apex.actions.retention must be at least 1 minute (a finished request's "
@@ -55,23 +50,15 @@ public class ExecutionRetention {
     }
 
     void onStart(@Observes StartupEvent event) {
-        schedule = Infrastructure.getDefaultWorkerPool().scheduleAtFixedRate(this::sweepInBackground,
-                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        ScheduledFuture<?> scheduled = schedule;
-        if (scheduled != null) {
-            scheduled.cancel(false);
-        }
-    }
-
-    private void sweepInBackground() {
-        sweeps.tick(() -> sweep(BATCH).invoke(deleted -> {
+        sweeps.every(() -> sweep(BATCH).invoke(deleted -> {
             if (deleted > 0) {
                 LOG.debugf("deleted %d action_execution rows older than %s", deleted, retention);
             }
         }), () -> "deleting action_execution rows older than " + retention);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        sweeps.stop();
     }
 
     /**

@@ -6,8 +6,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +26,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -79,11 +76,9 @@ public class EventForwarder {
     private final EventOutbox outbox;
     private final String nodeId;
     private final MeterRegistry registry;
-    private final Duration outboxInterval;
     private final Duration outboxClaim;
     private final Duration outboxMaxAge;
     private final OnePassAtATime resends;
-    private volatile ScheduledFuture<?> schedule;
 
     EventForwarder(@Channel(LIFECYCLE) MutinyEmitter<Object> lifecycle, @Channel(EVENTS) MutinyEmitter<Object> events,
             @Channel(ERRORS) MutinyEmitter<Object> errors, EventOutbox outbox, NodeIdentity node, MeterRegistry registry,
@@ -92,10 +87,9 @@ public class EventForwarder {
         this.outbox = outbox;
         this.nodeId = node.nodeId();
         this.registry = registry;
-        this.outboxInterval = config.events().outboxInterval();
         this.outboxClaim = config.events().outboxClaim();
         this.outboxMaxAge = config.events().outboxMaxAge();
-        this.resends = new OnePassAtATime(LOG, outboxInterval, outboxClaim);
+        this.resends = new OnePassAtATime(LOG, config.events().outboxInterval(), outboxClaim);
     }
 
     void start(@Observes StartupEvent event, HostEventBus bus) {
@@ -109,15 +103,15 @@ public class EventForwarder {
             counter(HELD, HELD_HELP, channel);
             counter(RESENT, RESENT_HELP, channel);
         }
-        schedule = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(this::resendHeld,
-                outboxInterval.toMillis(), outboxInterval.toMillis(), TimeUnit.MILLISECONDS);
+        resends.every(() -> expireHeld().chain(() -> resendFrom(1, 0)).invoke(resent -> {
+            if (resent > 0) {
+                LOG.infof("sent %d held events again", resent);
+            }
+        }), () -> "sending held events again");
     }
 
     void stop(@Observes ShutdownEvent event) {
-        ScheduledFuture<?> scheduled = schedule;
-        if (scheduled != null) {
-            scheduled.cancel(false);
-        }
+        resends.stop();
     }
 
     private Counter counter(String name, String description, String channel) {
@@ -194,15 +188,6 @@ public class EventForwarder {
                 },
                 notHeld -> lost(event.channel(), event.eventId(), event.type(), event.subject(), brokerFailure,
                         "event_outbox refused it: " + notHeld.getMessage()));
-    }
-
-    /** One pass over the outbox at a time; a tick during a pass skips its turn. */
-    void resendHeld() {
-        resends.tick(() -> expireHeld().chain(() -> resendFrom(1, 0)).invoke(resent -> {
-            if (resent > 0) {
-                LOG.infof("sent %d held events again", resent);
-            }
-        }), () -> "sending held events again");
     }
 
     /** Events held longer than {@code apex.events.outbox-max-age} are given up on: deleted, logged, counted. */
