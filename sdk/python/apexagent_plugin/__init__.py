@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 PROTOCOL_VERSION = 1
 
 __all__ = ["Plugin", "Context", "action", "ActionError", "TransientError", "ServiceError", "PluginSecurityError",
-           "PROTOCOL_VERSION"]
+           "FileTooLargeError", "PROTOCOL_VERSION"]
 
 #: Seconds a context call waits for the host's reply.
 CALL_TIMEOUT = 60
@@ -78,6 +78,16 @@ class PluginSecurityError(ServiceError):
     """A call the plugin's permissions (or the operator's policy) do not allow; the message names the permission."""
 
 
+class FileTooLargeError(ServiceError):
+    """A file refused from its size, unread: larger than the ``max_bytes`` asked for, or than a reply can carry.
+    ``size`` and ``limit`` are in bytes."""
+
+    def __init__(self, error_type, message, size=None, limit=None):
+        super().__init__(error_type, message)
+        self.size = size
+        self.limit = limit
+
+
 class _HostCalls:
     """Calls of the host's context services: ``call`` messages whose ``reply`` the stdin thread hands back."""
 
@@ -104,6 +114,8 @@ class _HostCalls:
         reply = slot[1]
         error = reply.get("error")
         if error:
+            if error.get("type") == "too_large" and "size" in error:
+                raise FileTooLargeError(error["type"], error.get("message"), error.get("size"), error.get("limit"))
             kind = PluginSecurityError if error.get("type") == "security" else ServiceError
             raise kind(error.get("type"), error.get("message"))
         return reply.get("data")
@@ -199,9 +211,16 @@ class Context:
 
     # --- files inside the data directory (file_system_read / file_system_write) -------------------------
 
-    def read_file(self, path):
-        """Returns the bytes of a file; raises FileNotFoundError when it does not exist."""
-        return base64.b64decode(self._file_call("files.read", {"path": path}))
+    def read_file(self, path, max_bytes=None):
+        """Returns the bytes of a file; raises FileNotFoundError when it does not exist, and
+        :class:`FileTooLargeError` (from the file's size, unread) when it is larger than ``max_bytes`` or than a
+        reply can carry (about 3/4 of the host's ``apex.plugins.process.max-reply-bytes``)."""
+        args = {"path": path}
+        if max_bytes is not None:
+            if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
+                raise ValueError("max_bytes must be a whole number of bytes, 0 or more, not %r" % (max_bytes,))
+            args["maxBytes"] = max_bytes
+        return base64.b64decode(self._file_call("files.read", args))
 
     def write_file(self, path, data):
         """Writes bytes (or text, as UTF-8) to a file, creating its directories."""

@@ -26,8 +26,9 @@ import io.apexagent.host.testing.TestInfrastructure;
  * real servers ({@link TestInfrastructure}) and one host process from the packaged jar ({@link HostProcess}, prod
  * profile), then sends echo requests to {@code apex.actions.requests} and times each until its final record on
  * {@code apex.actions.results}. On the same broker, the same load goes through a {@link RawPassThrough} (a plain
- * consumer → producer with the host's client settings, no host) for the baseline. Host and raw runs alternate;
- * each side is warmed up first. Run it with {@code deploy/local/bench-kafka.sh}; see README "Benchmarks".
+ * consumer → producer with the host's client settings, no host) for the baseline, and through a durable
+ * pass-through (the same, recording each request in PostgreSQL as the host's idempotency does, in one statement per
+ * batch), which tells what that record alone costs. The sides take turns; each is warmed up first. Run it with {@code deploy/local/bench-kafka.sh}; see README "Benchmarks".
  */
 public final class ActionPathBenchmark {
 
@@ -35,6 +36,8 @@ public final class ActionPathBenchmark {
     private static final String RESULTS = "apex.actions.results";
     private static final String RAW_REQUESTS = "bench.raw.requests";
     private static final String RAW_RESULTS = "bench.raw.results";
+    private static final String DURABLE_REQUESTS = "bench.durable.requests";
+    private static final String DURABLE_RESULTS = "bench.durable.results";
     /** As apex.actions.requests/results in kafka/topics.txt. */
     private static final int PARTITIONS = 6;
 
@@ -53,9 +56,12 @@ public final class ActionPathBenchmark {
         String hostJvm = System.getProperty("bench.host.jvm", "");
         try (HostProcess host = HostProcess.start("bench-host", hostJvm.isBlank() ? Map.of()
                 : Map.of("JAVA_TOOL_OPTIONS", hostJvm));
-                RawPassThrough raw = new RawPassThrough(infra.kafkaBootstrap(), RAW_REQUESTS, RAW_RESULTS);
+                RawPassThrough raw = new RawPassThrough("bench-raw", "bench-raw", infra.kafkaBootstrap(), RAW_REQUESTS,
+                        RAW_RESULTS, null);
+                DurablePassThrough durable = new DurablePassThrough(options.get("durableLoops"), infra.kafkaBootstrap(),
+                        infra.jdbcUrl(), DURABLE_REQUESTS, DURABLE_RESULTS);
                 LoadDriver driver = new LoadDriver(infra.kafkaBootstrap())) {
-            Sides sides = new Sides(driver, raw, host.pid(), ProcessCpu.pidIn(Path.of("target/test-infra/kafka/kafka.pid")),
+            Sides sides = new Sides(driver, raw, durable, host.pid(), ProcessCpu.pidIn(Path.of("target/test-infra/kafka/kafka.pid")),
                     ProcessCpu.pidIn(Path.of("target/test-infra/postgres/postmaster.pid")), timeout);
             System.out.printf("host pid %d ready; warming up with %d requests each%n", host.pid(), options.get("warmup"));
             sides.pair("warm-up", options.get("warmup"), 0);
@@ -82,15 +88,19 @@ public final class ActionPathBenchmark {
         System.exit(0); // the test servers stop in TestInfrastructure's shutdown hook
     }
 
-    /** Runs the same load through the host, then through the raw pass-through. */
-    private record Sides(LoadDriver driver, RawPassThrough raw, long hostPid, long brokerPid, long databasePid,
-            Duration timeout) {
+    /** Runs the same load through the host, then through the raw pass-through, then through the durable one. */
+    private record Sides(LoadDriver driver, RawPassThrough raw, DurablePassThrough durable, long hostPid, long brokerPid,
+            long databasePid, Duration timeout) {
+
+        private static final long BENCH_PID = ProcessHandle.current().pid();
 
         Sample[] pair(String label, int count, int rate) {
             Sample host = phase(label, "host", REQUESTS, RESULTS, count, rate, () -> ProcessCpu.millis(hostPid));
             Sample direct = phase(label, "raw ", RAW_REQUESTS, RAW_RESULTS, count, rate, raw::cpuMillis);
             raw.check();
-            return new Sample[] {host, direct};
+            Sample recorded = phase(label, "dur ", DURABLE_REQUESTS, DURABLE_RESULTS, count, rate, durable::cpuMillis);
+            durable.check();
+            return new Sample[] {host, direct, recorded};
         }
 
         /** Prints the CPU each server spends per second with no requests: its fixed cost, in every figure below. */
@@ -113,52 +123,74 @@ public final class ActionPathBenchmark {
             double ownCpu = sideCpu.getAsDouble();
             double brokerCpu = ProcessCpu.millis(brokerPid);
             double databaseCpu = ProcessCpu.treeMillis(databasePid);
+            double benchCpu = ProcessCpu.millis(BENCH_PID);
+            double passThroughCpu = raw.cpuMillis() + durable.cpuMillis();
             LoadDriver.Phase phase = driver.run(in, out, prefix, count, rate, timeout);
+            // This JVM runs the load driver and both pass-throughs; the driver's share is what they did not use.
+            double driverCpu = ProcessCpu.millis(BENCH_PID) - benchCpu - (raw.cpuMillis() + durable.cpuMillis()
+                    - passThroughCpu);
             Sample sample = new Sample(phase, (sideCpu.getAsDouble() - ownCpu) / count,
                     (ProcessCpu.millis(brokerPid) - brokerCpu) / count,
-                    (ProcessCpu.treeMillis(databasePid) - databaseCpu) / count);
+                    (ProcessCpu.treeMillis(databasePid) - databaseCpu) / count, driverCpu / count);
             System.out.printf(Locale.ROOT, "%-24s %s: %8.0f req/s (sent at %6.0f/s)  p50 %7.1f  p99 %7.1f  max %7.1f ms"
-                    + "  CPU/req %s %.3f broker %.3f database %.3f ms%s%n", label, side, phase.throughput(),
-                    phase.sendRate(), phase.latencyMs(0.5), phase.latencyMs(0.99), phase.latencyMs(1), side.trim(), sample.ownCpuMs,
-                    sample.brokerCpuMs, sample.databaseCpuMs, phase.errors().isEmpty() ? "" : "  errors " + phase.errors());
+                    + "  CPU/req %s %.3f broker %.3f database %.3f driver %.3f ms%s%n", label, side, phase.throughput(),
+                    phase.sendRate(), phase.latencyMs(0.5), phase.latencyMs(0.99), phase.latencyMs(1), side.trim(),
+                    sample.ownCpuMs, sample.brokerCpuMs, sample.databaseCpuMs, sample.driverCpuMs,
+                    phase.errors().isEmpty() ? "" : "  errors " + phase.errors());
             return sample;
         }
     }
 
     /**
-     * CPU per request over one phase: of the side under test (the host process, or the raw pass-through's own
-     * threads), the broker, and PostgreSQL (postmaster and backends).
+     * CPU per request over one phase: of the side under test (the host process, or a pass-through's own threads),
+     * the broker, PostgreSQL (postmaster and backends), and the load driver. On one machine, throughput at full
+     * speed goes with the inverse of their sum.
      */
-    private record Sample(LoadDriver.Phase phase, double ownCpuMs, double brokerCpuMs, double databaseCpuMs) {
+    private record Sample(LoadDriver.Phase phase, double ownCpuMs, double brokerCpuMs, double databaseCpuMs,
+            double driverCpuMs) {
+
+        double allCpuMs() {
+            return ownCpuMs + brokerCpuMs + databaseCpuMs + driverCpuMs;
+        }
     }
 
     private static void print(String title, List<Sample[]> runs) {
         System.out.printf("%n%s: median (min-max) of %d runs%n", title, runs.size());
-        System.out.printf("| %-26s | %-24s | %-24s | %-24s |%n", "metric", "host", "raw pass-through", "host vs raw");
-        System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(28), "-".repeat(26), "-".repeat(26), "-".repeat(26));
+        System.out.printf("| %-26s | %-24s | %-24s | %-24s | %-24s | %-24s |%n", "metric", "host", "raw pass-through",
+                "durable pass-through", "host vs raw", "durable vs raw");
+        System.out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(28), "-".repeat(26), "-".repeat(26), "-".repeat(26),
+                "-".repeat(26), "-".repeat(26));
         row(runs, "throughput req/s", "%.0f", s -> s.phase().throughput(), (h, r) -> h / r, "ratio %.2f");
-        row(runs, "latency p50 ms", "%.1f", s -> s.phase().latencyMs(0.5), (h, r) -> h - r, "+%.1f ms");
-        row(runs, "latency p99 ms", "%.1f", s -> s.phase().latencyMs(0.99), (h, r) -> h - r, "+%.1f ms");
-        row(runs, "latency max ms", "%.1f", s -> s.phase().latencyMs(1), (h, r) -> h - r, "+%.1f ms");
-        row(runs, "own CPU ms/request", "%.3f", Sample::ownCpuMs, (h, r) -> h - r, "+%.3f");
-        row(runs, "broker CPU ms/request", "%.3f", Sample::brokerCpuMs, (h, r) -> h - r, "+%.3f");
-        row(runs, "database CPU ms/request", "%.3f", Sample::databaseCpuMs, (h, r) -> h - r, "+%.3f");
+        row(runs, "latency p50 ms", "%.1f", s -> s.phase().latencyMs(0.5), (h, r) -> h - r, "%+.1f ms");
+        row(runs, "latency p99 ms", "%.1f", s -> s.phase().latencyMs(0.99), (h, r) -> h - r, "%+.1f ms");
+        row(runs, "latency max ms", "%.1f", s -> s.phase().latencyMs(1), (h, r) -> h - r, "%+.1f ms");
+        row(runs, "own CPU ms/request", "%.3f", Sample::ownCpuMs, (h, r) -> h - r, "%+.3f");
+        row(runs, "broker CPU ms/request", "%.3f", Sample::brokerCpuMs, (h, r) -> h - r, "%+.3f");
+        row(runs, "database CPU ms/request", "%.3f", Sample::databaseCpuMs, (h, r) -> h - r, "%+.3f");
+        row(runs, "load driver CPU ms/request", "%.3f", Sample::driverCpuMs, (h, r) -> h - r, "%+.3f");
+        row(runs, "all CPU ms/request", "%.3f", Sample::allCpuMs, (h, r) -> h - r, "%+.3f");
     }
 
     private static void row(List<Sample[]> runs, String metric, String format, ToDoubleFunction<Sample> value,
             java.util.function.DoubleBinaryOperator compare, String compareFormat) {
         List<Double> host = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
-        List<Double> both = new ArrayList<>();
+        List<Double> durable = new ArrayList<>();
+        List<Double> hostVsRaw = new ArrayList<>();
+        List<Double> durableVsRaw = new ArrayList<>();
         for (Sample[] run : runs) {
             double h = value.applyAsDouble(run[0]);
             double r = value.applyAsDouble(run[1]);
+            double d = value.applyAsDouble(run[2]);
             host.add(h);
             raw.add(r);
-            both.add(compare.applyAsDouble(h, r));
+            durable.add(d);
+            hostVsRaw.add(compare.applyAsDouble(h, r));
+            durableVsRaw.add(compare.applyAsDouble(d, r));
         }
-        System.out.printf("| %-26s | %-24s | %-24s | %-24s |%n", metric, spread(host, format), spread(raw, format),
-                spread(both, compareFormat));
+        System.out.printf("| %-26s | %-24s | %-24s | %-24s | %-24s | %-24s |%n", metric, spread(host, format),
+                spread(raw, format), spread(durable, format), spread(hostVsRaw, compareFormat),
+                spread(durableVsRaw, compareFormat));
     }
 
     private static String spread(List<Double> values, String format) {
@@ -176,13 +208,14 @@ public final class ActionPathBenchmark {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(List.of(new NewTopic(RAW_REQUESTS, PARTITIONS, (short) 1),
-                    new NewTopic(RAW_RESULTS, PARTITIONS, (short) 1))).all().get();
+                    new NewTopic(RAW_RESULTS, PARTITIONS, (short) 1), new NewTopic(DURABLE_REQUESTS, PARTITIONS, (short) 1),
+                    new NewTopic(DURABLE_RESULTS, PARTITIONS, (short) 1))).all().get();
         }
     }
 
     private static Map<String, Integer> options(String[] args) {
         Map<String, Integer> options = new HashMap<>(Map.of("requests", 20000, "warmup", 5000, "runs", 3, "rate", 0,
-                "paced", 5000, "pacedWarmup", 2000, "timeout", 600));
+                "paced", 5000, "pacedWarmup", 2000, "timeout", 600, "durableLoops", 2));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             if (kv.length != 2 || !options.containsKey(kv[0])) {

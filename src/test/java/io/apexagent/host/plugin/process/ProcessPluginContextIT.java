@@ -200,8 +200,16 @@ class ProcessPluginContextIT {
                             huge = "read"
                         except ServiceError as e:
                             huge = e.error_type + ": " + str(e)
+                        from apexagent_plugin import FileTooLargeError
+                        try:
+                            self.context.read_file("notes/a.txt", max_bytes=4)
+                            bounded = "read"
+                        except FileTooLargeError as e:
+                            bounded = "%s %d > %d: %s" % (type(e).__name__, e.size, e.limit, e)
                         return {"read": self.context.read_file("notes/a.txt").decode(), "outside": outside,
-                                "list": self.context.list_files("notes"), "missing": missing, "huge": huge}
+                                "list": self.context.list_files("notes"), "missing": missing, "huge": huge,
+                                "bounded": bounded,
+                                "exact": self.context.read_file("notes/a.txt", max_bytes=16).decode()}
                 """, permissions("file_system_read", "file_system_write"));
         // 3 GiB, sparse: read whole by the host (as it was), it filled the host's heap.
         Files.createDirectories(DATA.resolve("ctx-files/huge"));
@@ -220,6 +228,9 @@ class ProcessPluginContextIT {
                 .body("result.list", equalTo(List.of("a.txt")))
                 .body("result.missing", equalTo("FileNotFoundError"))
                 .body("result.huge", startsWith("too_large: file 'huge/sparse.bin' is 3221225472 bytes, more than the"))
+                // The child's own bound: refused from the file's size, with size and limit as numbers.
+                .body("result.bounded", startsWith("FileTooLargeError 16 > 4: file 'notes/a.txt' is 16 bytes, more than"))
+                .body("result.exact", equalTo("written by python"))
                 .body("result.outside", containsString("path '../escaped.txt' is outside the plugin's data directory"));
         assertThat(DATA.resolve("ctx-files/notes/a.txt")).hasContent("written by python");
         assertThat(DATA.resolve("escaped.txt")).doesNotExist();
