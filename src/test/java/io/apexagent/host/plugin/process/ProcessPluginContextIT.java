@@ -209,7 +209,7 @@ class ProcessPluginContextIT {
                         return {"read": self.context.read_file("notes/a.txt").decode(), "outside": outside,
                                 "list": self.context.list_files("notes"), "missing": missing, "huge": huge,
                                 "bounded": bounded,
-                                "exact": self.context.read_file("notes/a.txt", max_bytes=16).decode()}
+                                "exact": self.context.read_file("notes/a.txt", max_bytes=17).decode()}
                 """, permissions("file_system_read", "file_system_write"));
         // 3 GiB, sparse: read whole by the host (as it was), it filled the host's heap.
         Files.createDirectories(DATA.resolve("ctx-files/huge"));
@@ -229,7 +229,7 @@ class ProcessPluginContextIT {
                 .body("result.missing", equalTo("FileNotFoundError"))
                 .body("result.huge", startsWith("too_large: file 'huge/sparse.bin' is 3221225472 bytes, more than the"))
                 // The child's own bound: refused from the file's size, with size and limit as numbers.
-                .body("result.bounded", startsWith("FileTooLargeError 16 > 4: file 'notes/a.txt' is 16 bytes, more than"))
+                .body("result.bounded", startsWith("FileTooLargeError 17 > 4: file 'notes/a.txt' is 17 bytes, more than"))
                 .body("result.exact", equalTo("written by python"))
                 .body("result.outside", containsString("path '../escaped.txt' is outside the plugin's data directory"));
         assertThat(DATA.resolve("ctx-files/notes/a.txt")).hasContent("written by python");
