@@ -42,6 +42,15 @@ final class Backoff {
         return pauseThenAttempt(step, retryable, beforeRetry, first.toMillis());
     }
 
+    /**
+     * The pause before attempt {@code attempt} (2 for the first retry) of a caller that schedules its own retries:
+     * {@code first}, doubled for each attempt since, capped at {@code max}, jittered as the others.
+     */
+    long pauseMillisBefore(int attempt) {
+        long doubled = first.toMillis() << Math.min(Math.max(attempt - 2, 0), 30);
+        return jittered(Math.min(doubled < 0 ? Long.MAX_VALUE : doubled, max.toMillis()));
+    }
+
     private <T> Uni<T> attempt(Uni<T> step, Predicate<Throwable> retryable, Consumer<Throwable> beforeRetry,
             long pauseMillis) {
         return step.onFailure(retryable).recoverWithUni(failure -> {

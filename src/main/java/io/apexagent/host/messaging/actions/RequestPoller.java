@@ -45,8 +45,8 @@ final class RequestPoller {
     private static final Logger LOG = Logger.getLogger(RequestPoller.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final long PAUSE_AFTER_FAILURE_MS = 1000;
-    static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
-    static final Duration LAST_RETRY_PAUSE = Duration.ofSeconds(30);
+    /** Pauses before a failed request runs again: 1 s, doubling up to 30 s, jittered. */
+    private static final Backoff RETRY_PAUSES = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     /** Runs failed requests again after their pause; it only starts them, so one thread serves all. */
     private static final ScheduledExecutorService RETRIES = DaemonThreads.timer("apex-request-retry");
 
@@ -190,7 +190,7 @@ final class RequestPoller {
 
     /**
      * A request whose handling failed (not its action: that gets an error record) is run again after a pause
-     * that doubles up to {@link #LAST_RETRY_PAUSE}, still counted in flight and holding its partition's commits.
+     * that doubles up to 30 s ({@link #RETRY_PAUSES}), still counted in flight and holding its partition's commits.
      * Leaving it alone would hold those commits for good, with nothing to say so. Its claim in
      * {@code action_execution} makes the new run resume rather than repeat it. A replica that is stopping leaves it
      * to the partition's next owner instead.
@@ -207,7 +207,7 @@ final class RequestPoller {
         if (attempt == 1) {
             retrying.incrementAndGet();
         }
-        long pause = Math.min(FIRST_RETRY_PAUSE.toMillis() << Math.min(attempt - 1, 16), LAST_RETRY_PAUSE.toMillis());
+        long pause = RETRY_PAUSES.pauseMillisBefore(attempt + 1);
         LOG.errorf(failure, "request at %s-%d@%d was not completed (attempt %d); running it again in %d ms, and until "
                 + "then the partition's offset is not committed past it", record.topic(), record.partition(),
                 record.offset(), attempt, pause);

@@ -79,6 +79,18 @@ class BackoffTest {
     }
 
     @Test
+    void pausesOfACallerThatSchedulesItsOwnRetriesDoubleUpToTheMaximumWithJitter() {
+        Backoff pauses = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        for (int i = 0; i < 200; i++) {
+            assertThat(pauses.pauseMillisBefore(2)).as("first retry").isBetween(500L, 1500L);
+            assertThat(pauses.pauseMillisBefore(3)).as("second retry").isBetween(1000L, 3000L);
+            assertThat(pauses.pauseMillisBefore(6)).as("fifth retry").isBetween(8000L, 24000L);
+            assertThat(pauses.pauseMillisBefore(7)).as("capped").isBetween(15000L, 45000L);
+            assertThat(pauses.pauseMillisBefore(Integer.MAX_VALUE)).as("no overflow").isBetween(15000L, 45000L);
+        }
+    }
+
+    @Test
     void boundsMustBeOrdered() {
         assertThatThrownBy(() -> new Backoff(Duration.ofMillis(10), Duration.ofMillis(5)))
                 .isInstanceOf(IllegalArgumentException.class);
