@@ -8,6 +8,8 @@
 #   durableLoops=2
 #   rate>0 adds runs of `paced` requests sent at that fixed rate (req/s), for latency below saturation, after
 #   10 s without requests (each server's fixed CPU per second) and `pacedWarmup` requests at that rate.
+# Both JVMs run with -XX:-UseDynamicNumberOfCompilerThreads, so that the CPU of their JIT compiler threads (the
+# "of which JIT compiler" row) is not lost with a thread that ends; keep it in BENCH_JVM_OPTS if you set that.
 # BENCH_HOST_JVM: extra JVM options for the host process, e.g. a JFR recording:
 #   BENCH_HOST_JVM='-XX:StartFlightRecording=filename=target/host.jfr,settings=profile' deploy/local/bench-kafka.sh
 set -euo pipefail
@@ -15,4 +17,4 @@ cd "$(dirname "$0")/../.."
 ./mvnw -B -q package -DskipTests
 exec ./mvnw -B -q org.codehaus.mojo:exec-maven-plugin:3.5.1:exec \
     -Dexec.executable=java -Dexec.classpathScope=test \
-    -Dexec.args="${BENCH_JVM_OPTS:--Xmx1g} -Dhost.jar=target/quarkus-app/quarkus-run.jar -Dbench.host.jvm='${BENCH_HOST_JVM:-}' -cp %classpath io.apexagent.host.bench.ActionPathBenchmark $*"
+    -Dexec.args="${BENCH_JVM_OPTS:--Xmx1g -XX:-UseDynamicNumberOfCompilerThreads} -Dhost.jar=target/quarkus-app/quarkus-run.jar -Dbench.host.jvm='${BENCH_HOST_JVM:-}' -cp %classpath io.apexagent.host.bench.ActionPathBenchmark $*"

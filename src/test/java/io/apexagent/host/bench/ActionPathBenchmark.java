@@ -40,6 +40,8 @@ public final class ActionPathBenchmark {
     private static final String DURABLE_RESULTS = "bench.durable.results";
     /** As apex.actions.requests/results in kafka/topics.txt. */
     private static final int PARTITIONS = 6;
+    /** JVM option that keeps the JIT compiler threads alive from start to end (bench-kafka.sh sets it here too). */
+    private static final String KEEP_COMPILER_THREADS = "-XX:-UseDynamicNumberOfCompilerThreads";
 
     private ActionPathBenchmark() {
     }
@@ -53,9 +55,9 @@ public final class ActionPathBenchmark {
                 System.getProperty("java.version"), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         TestInfrastructure infra = TestInfrastructure.get();
         createRawTopics(infra.kafkaBootstrap());
-        String hostJvm = System.getProperty("bench.host.jvm", "");
-        try (HostProcess host = HostProcess.start("bench-host", hostJvm.isBlank() ? Map.of()
-                : Map.of("JAVA_TOOL_OPTIONS", hostJvm));
+        // JIT compiler threads that live as long as the JVM, so that their CPU can be told apart (ProcessCpu).
+        String hostJvm = (KEEP_COMPILER_THREADS + " " + System.getProperty("bench.host.jvm", "")).strip();
+        try (HostProcess host = HostProcess.start("bench-host", Map.of("JAVA_TOOL_OPTIONS", hostJvm));
                 RawPassThrough raw = new RawPassThrough("bench-raw", "bench-raw", infra.kafkaBootstrap(), RAW_REQUESTS,
                         RAW_RESULTS, null);
                 DurablePassThrough durable = new DurablePassThrough(options.get("durableLoops"), infra.kafkaBootstrap(),
@@ -95,10 +97,11 @@ public final class ActionPathBenchmark {
         private static final long BENCH_PID = ProcessHandle.current().pid();
 
         Sample[] pair(String label, int count, int rate) {
-            Sample host = phase(label, "host", REQUESTS, RESULTS, count, rate, () -> ProcessCpu.millis(hostPid));
-            Sample direct = phase(label, "raw ", RAW_REQUESTS, RAW_RESULTS, count, rate, raw::cpuMillis);
+            Sample host = phase(label, "host", REQUESTS, RESULTS, count, rate, () -> ProcessCpu.millis(hostPid), hostPid);
+            Sample direct = phase(label, "raw ", RAW_REQUESTS, RAW_RESULTS, count, rate, raw::cpuMillis, BENCH_PID);
             raw.check();
-            Sample recorded = phase(label, "dur ", DURABLE_REQUESTS, DURABLE_RESULTS, count, rate, durable::cpuMillis);
+            Sample recorded = phase(label, "dur ", DURABLE_REQUESTS, DURABLE_RESULTS, count, rate, durable::cpuMillis,
+                    BENCH_PID);
             durable.check();
             return new Sample[] {host, direct, recorded};
         }
@@ -116,10 +119,15 @@ public final class ActionPathBenchmark {
                     (ProcessCpu.treeMillis(databasePid) - databaseCpu) / seconds);
         }
 
-        /** @param sideCpu CPU milliseconds so far of what passes the requests through: the host, or the raw loop */
+        /**
+         * @param sideCpu CPU milliseconds so far of what passes the requests through: the host, or the raw loop
+         * @param jvm     the process whose JIT compiler threads compile that side: the host's, or this one
+         */
         private Sample phase(String label, String side, String in, String out, int count, int rate,
-                DoubleSupplier sideCpu) {
+                DoubleSupplier sideCpu, long jvm) {
             String prefix = "b" + UUID.randomUUID().toString().substring(0, 8);
+            double jitCpu = ProcessCpu.threadsMillis(jvm, ProcessCpu::jitCompiler);
+            HostThreads hostThreads = jvm == hostPid ? HostThreads.since(hostPid) : null;
             double ownCpu = sideCpu.getAsDouble();
             double brokerCpu = ProcessCpu.millis(brokerPid);
             double databaseCpu = ProcessCpu.treeMillis(databasePid);
@@ -131,12 +139,17 @@ public final class ActionPathBenchmark {
                     - passThroughCpu);
             Sample sample = new Sample(phase, (sideCpu.getAsDouble() - ownCpu) / count,
                     (ProcessCpu.millis(brokerPid) - brokerCpu) / count,
-                    (ProcessCpu.treeMillis(databasePid) - databaseCpu) / count, driverCpu / count);
+                    (ProcessCpu.treeMillis(databasePid) - databaseCpu) / count, driverCpu / count,
+                    (ProcessCpu.threadsMillis(jvm, ProcessCpu::jitCompiler) - jitCpu) / count);
             System.out.printf(Locale.ROOT, "%-24s %s: %8.0f req/s (sent at %6.0f/s)  p50 %7.1f  p99 %7.1f  max %7.1f ms"
-                    + "  CPU/req %s %.3f broker %.3f database %.3f driver %.3f ms%s%n", label, side, phase.throughput(),
-                    phase.sendRate(), phase.latencyMs(0.5), phase.latencyMs(0.99), phase.latencyMs(1), side.trim(),
-                    sample.ownCpuMs, sample.brokerCpuMs, sample.databaseCpuMs, sample.driverCpuMs,
+                    + "  CPU/req %s %.3f broker %.3f database %.3f driver %.3f JIT %.3f ms%s%n", label, side,
+                    phase.throughput(), phase.sendRate(), phase.latencyMs(0.5), phase.latencyMs(0.99), phase.latencyMs(1),
+                    side.trim(), sample.ownCpuMs, sample.brokerCpuMs, sample.databaseCpuMs, sample.driverCpuMs,
+                    sample.jitCpuMs,
                     phase.errors().isEmpty() ? "" : "  errors " + phase.errors());
+            if (hostThreads != null) {
+                System.out.printf(Locale.ROOT, "%-24s host threads, CPU ms/request: %s%n", "", hostThreads.perRequest(count));
+            }
             return sample;
         }
     }
@@ -144,10 +157,12 @@ public final class ActionPathBenchmark {
     /**
      * CPU per request over one phase: of the side under test (the host process, or a pass-through's own threads),
      * the broker, PostgreSQL (postmaster and backends), and the load driver. On one machine, throughput at full
-     * speed goes with the inverse of their sum.
+     * speed goes with the inverse of their sum. {@code jitCpuMs} is the part of it spent by the JIT compiler threads
+     * of the JVM running the side: the host's, within its own CPU; this benchmark's, for a pass-through, within the
+     * load driver's (it compiles the driver and the pass-throughs alike).
      */
     private record Sample(LoadDriver.Phase phase, double ownCpuMs, double brokerCpuMs, double databaseCpuMs,
-            double driverCpuMs) {
+            double driverCpuMs, double jitCpuMs) {
 
         double allCpuMs() {
             return ownCpuMs + brokerCpuMs + databaseCpuMs + driverCpuMs;
@@ -169,6 +184,7 @@ public final class ActionPathBenchmark {
         row(runs, "database CPU ms/request", "%.3f", Sample::databaseCpuMs, (h, r) -> h - r, "%+.3f");
         row(runs, "load driver CPU ms/request", "%.3f", Sample::driverCpuMs, (h, r) -> h - r, "%+.3f");
         row(runs, "all CPU ms/request", "%.3f", Sample::allCpuMs, (h, r) -> h - r, "%+.3f");
+        row(runs, "of which JIT compiler", "%.3f", Sample::jitCpuMs, (h, r) -> h - r, "%+.3f");
     }
 
     private static void row(List<Sample[]> runs, String metric, String format, ToDoubleFunction<Sample> value,

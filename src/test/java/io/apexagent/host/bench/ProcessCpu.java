@@ -47,6 +47,56 @@ final class ProcessCpu {
         return ticks / TICKS_PER_MS;
     }
 
+    /**
+     * CPU time of the threads of {@code pid} whose name ({@code /proc/<pid>/task/<tid>/comm}, at most 15 characters)
+     * {@code threads} accepts. A thread that ended takes its time with it: count only threads that live as long as
+     * the process, such as a JVM's JIT compiler threads with {@code -XX:-UseDynamicNumberOfCompilerThreads}.
+     *
+     * @return milliseconds, or 0 when the process cannot be read
+     */
+    static double threadsMillis(long pid, java.util.function.Predicate<String> threads) {
+        return byThread(pid, name -> threads.test(name) ? "" : null).getOrDefault("", 0.0);
+    }
+
+    /**
+     * CPU time of the threads of {@code pid}, summed by group. As with {@link #threadsMillis}, a thread that ended
+     * takes its time with it.
+     *
+     * @param group a thread's group from its name (at most 15 characters), or null to leave it out
+     * @return milliseconds per group; empty when the process cannot be read
+     */
+    static java.util.Map<String, Double> byThread(long pid, java.util.function.Function<String, String> group) {
+        java.util.Map<String, Double> millis = new java.util.TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String name = readOrNull(task.resolve("comm"));
+                String in = name == null ? null : group.apply(name.strip());
+                String stat = in == null ? null : readOrNull(task.resolve("stat"));
+                if (stat != null) {
+                    millis.merge(in, ticks(stat.substring(stat.lastIndexOf(')') + 2).split(" "), 11, 12)
+                            / TICKS_PER_MS, Double::sum);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return java.util.Map.of();
+        }
+        return millis;
+    }
+
+    /** @return whether {@code threadName} is one of a HotSpot JVM's JIT compiler threads */
+    static boolean jitCompiler(String threadName) {
+        return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
+    }
+
+    /** @return the file's text, or null if it is gone (a thread that ended) or unreadable */
+    private static String readOrNull(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** @return the fields of {@code /proc/<pid>/stat} after the command name (state first), or null */
     private static String[] statFields(long pid) {
         try {
