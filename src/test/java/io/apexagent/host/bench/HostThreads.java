@@ -1,5 +1,6 @@
 package io.apexagent.host.bench;
 
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -12,6 +13,17 @@ import java.util.TreeMap;
  * so the groups may add up to a little less than the process.
  */
 final class HostThreads {
+
+    /** Groups by the start of a thread's (truncated) name; prefixes do not overlap. */
+    private static final Map<String, String> GROUP_BY_PREFIX = Map.of(
+            "vert.x-eventloo", "event-loop",
+            "apex-request-po", "request-poller",
+            "apex-result-sen", "result-sender",
+            "kafka-producer-", "producer-io",
+            "executor-thread", "worker-pool",
+            "plugin-", "plugin",
+            "GC Thread", "GC",
+            "G1 ", "GC");
 
     private final long pid;
     private final Map<String, Double> start;
@@ -29,7 +41,7 @@ final class HostThreads {
     /** @return e.g. "event loop 0.041 poller 0.020 …" in ms per request since {@link #since}, largest first */
     String perRequest(int requests) {
         Map<String, Double> now = ProcessCpu.byThread(pid, HostThreads::group);
-        Map<Double, String> byCost = new TreeMap<>(java.util.Comparator.reverseOrder());
+        Map<Double, String> byCost = new TreeMap<>(Comparator.reverseOrder());
         now.forEach((group, millis) -> byCost.merge((millis - start.getOrDefault(group, 0.0)) / requests, group,
                 (a, b) -> a + ", " + b));
         StringJoiner line = new StringJoiner(" ");
@@ -42,27 +54,7 @@ final class HostThreads {
         if (ProcessCpu.jitCompiler(thread)) {
             return "JIT";
         }
-        if (thread.startsWith("vert.x-eventloo")) {
-            return "event-loop";
-        }
-        if (thread.startsWith("apex-request-po")) {
-            return "request-poller";
-        }
-        if (thread.startsWith("apex-result-sen")) {
-            return "result-sender";
-        }
-        if (thread.startsWith("kafka-producer-")) {
-            return "producer-io";
-        }
-        if (thread.startsWith("executor-thread")) {
-            return "worker-pool";
-        }
-        if (thread.startsWith("plugin-")) {
-            return "plugin";
-        }
-        if (thread.startsWith("GC Thread") || thread.startsWith("G1 ")) {
-            return "GC";
-        }
-        return "other";
+        return GROUP_BY_PREFIX.entrySet().stream().filter(prefix -> thread.startsWith(prefix.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse("other");
     }
 }

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** CPU time of another process from {@code /proc/<pid>/stat} (Linux; 0 elsewhere). */
 final class ProcessCpu {
@@ -54,7 +58,7 @@ final class ProcessCpu {
      *
      * @return milliseconds, or 0 when the process cannot be read
      */
-    static double threadsMillis(long pid, java.util.function.Predicate<String> threads) {
+    static double threadsMillis(long pid, Predicate<String> threads) {
         return byThread(pid, name -> threads.test(name) ? "" : null).getOrDefault("", 0.0);
     }
 
@@ -65,20 +69,19 @@ final class ProcessCpu {
      * @param group a thread's group from its name (at most 15 characters), or null to leave it out
      * @return milliseconds per group; empty when the process cannot be read
      */
-    static java.util.Map<String, Double> byThread(long pid, java.util.function.Function<String, String> group) {
-        java.util.Map<String, Double> millis = new java.util.TreeMap<>();
+    static Map<String, Double> byThread(long pid, Function<String, String> group) {
+        Map<String, Double> millis = new TreeMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
                 String name = readOrNull(task.resolve("comm"));
                 String in = name == null ? null : group.apply(name.strip());
-                String stat = in == null ? null : readOrNull(task.resolve("stat"));
-                if (stat != null) {
-                    millis.merge(in, ticks(stat.substring(stat.lastIndexOf(')') + 2).split(" "), 11, 12)
-                            / TICKS_PER_MS, Double::sum);
+                String[] fields = in == null ? null : statFields(task.resolve("stat"));
+                if (fields != null) {
+                    millis.merge(in, ticks(fields, 11, 12) / TICKS_PER_MS, Double::sum);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return java.util.Map.of();
+            return Map.of();
         }
         return millis;
     }
@@ -99,9 +102,17 @@ final class ProcessCpu {
 
     /** @return the fields of {@code /proc/<pid>/stat} after the command name (state first), or null */
     private static String[] statFields(long pid) {
+        return statFields(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /**
+     * @param stat a process's or a thread's stat file ({@code /proc/<pid>/stat}, {@code /proc/<pid>/task/<tid>/stat})
+     * @return its fields after the command name (state first), or null if it is gone (a thread that ended) or unreadable
+     */
+    private static String[] statFields(Path stat) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String text = Files.readString(stat);
+            return text.substring(text.lastIndexOf(')') + 2).split(" ");
         } catch (IOException | RuntimeException e) {
             return null;
         }
