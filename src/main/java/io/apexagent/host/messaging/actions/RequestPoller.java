@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntToLongFunction;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -55,6 +56,7 @@ final class RequestPoller {
     private final int maxInFlight;
     private final long commitIntervalNanos;
     private final Function<ConsumerRecord<String, String>, Uni<Void>> handler;
+    private final IntToLongFunction retryPauseMillis;
     private final PartitionOffsets offsets = new PartitionOffsets();
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, String>>> fetched = new LinkedHashMap<>();
     private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
@@ -73,11 +75,21 @@ final class RequestPoller {
      */
     RequestPoller(Consumer<String, String> consumer, String topic, int maxInFlight, Duration commitInterval,
             Function<ConsumerRecord<String, String>, Uni<Void>> handler) {
+        this(consumer, topic, maxInFlight, commitInterval, handler, RETRY_PAUSES::pauseMillisBefore);
+    }
+
+    /**
+     * @param retryPauseMillis the pause before attempt {@code n} (2 for the first run again) of a failed request;
+     *                         tests pass fixed pauses, since the jittered ones make the moment of a retry random
+     */
+    RequestPoller(Consumer<String, String> consumer, String topic, int maxInFlight, Duration commitInterval,
+            Function<ConsumerRecord<String, String>, Uni<Void>> handler, IntToLongFunction retryPauseMillis) {
         this.consumer = consumer;
         this.topic = topic;
         this.maxInFlight = maxInFlight;
         this.commitIntervalNanos = commitInterval.toNanos();
         this.handler = handler;
+        this.retryPauseMillis = retryPauseMillis;
         this.thread = DaemonThreads.thread("apex-request-poller", this::run);
     }
 
@@ -207,7 +219,7 @@ final class RequestPoller {
         if (attempt == 1) {
             retrying.incrementAndGet();
         }
-        long pause = RETRY_PAUSES.pauseMillisBefore(attempt + 1);
+        long pause = retryPauseMillis.applyAsLong(attempt + 1);
         LOG.errorf(failure, "request at %s-%d@%d was not completed (attempt %d); running it again in %d ms, and until "
                 + "then the partition's offset is not committed past it", record.topic(), record.partition(),
                 record.offset(), attempt, pause);

@@ -81,7 +81,8 @@ class RequestPollerTest {
     @Test
     void aRequestThatThrowsOrFailsIsRunAgainAndItsPartitionCommitsOnlyOnceItCompletes() {
         Map<Long, Integer> attempts = new ConcurrentHashMap<>();
-        start(8, record -> {
+        // Fixed pauses: the first run again is 2 s away, well after the checks made before it; the next one is 0.2 s.
+        start(8, attempt -> attempt == 2 ? 2000 : 200, record -> {
             started.add(record.offset());
             int attempt = attempts.merge(record.partition() * 100L + record.offset(), 1, Integer::sum);
             if (record.value() == null && attempt == 1) {
@@ -100,7 +101,7 @@ class RequestPollerTest {
         });
         add(P1, 2);
 
-        // Before their retries (1 s away), neither partition commits past its failed request.
+        // Before their retries (2 s away), neither partition commits past its failed request.
         await().untilAsserted(() -> assertThat(started).hasSize(5));
         assertThat(poller.state()).isEqualTo(RequestPoller.State.POLLING);
         consumer.schedulePollTask(() -> { });
@@ -109,7 +110,7 @@ class RequestPollerTest {
             assertThat(committed(P1)).isNull();
         });
         assertThat(poller.retrying()).as("requests being run again").isEqualTo(2);
-        // Run again (the one that failed twice after 1 s and 2 s more), each partition commits past all.
+        // Run again (the one that failed twice after 2 s and 0.2 s more), each partition commits past all.
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(committed(P0)).isEqualTo(2L);
             assertThat(committed(P1)).isEqualTo(3L);
@@ -160,8 +161,13 @@ class RequestPollerTest {
     }
 
     private void start(int maxInFlight, java.util.function.Function<ConsumerRecord<String, String>, Uni<Void>> handler) {
+        start(maxInFlight, attempt -> 1000, handler);
+    }
+
+    private void start(int maxInFlight, java.util.function.IntToLongFunction retryPauseMillis,
+            java.util.function.Function<ConsumerRecord<String, String>, Uni<Void>> handler) {
         consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
-        poller = new RequestPoller(consumer, TOPIC, maxInFlight, Duration.ofMillis(20), handler);
+        poller = new RequestPoller(consumer, TOPIC, maxInFlight, Duration.ofMillis(20), handler, retryPauseMillis);
         poller.start();
         await().until(() -> poller.state() == RequestPoller.State.POLLING);
     }
