@@ -15,7 +15,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * HTTP(S) requests through the host (network_access): the only network a plugin has when the operator
  * limits it to some hosts, because the host checks every request, and every redirect hop, against those
- * hosts before it connects. Thread-safe.
+ * hosts before it connects. Unless the operator allows it, a host that is or resolves to an internal address
+ * (loopback, private, link-local such as a cloud metadata service) is refused as well, so a URL that came
+ * from a user or a model cannot reach the host's own network. Thread-safe.
  */
 public interface PluginHttp {
 
@@ -23,9 +25,9 @@ public interface PluginHttp {
      * Sends one request and reads the whole response body, up to a size limit.
      *
      * @return the response (any status, 4xx and 5xx included); fails with {@link PluginSecurityException} when
-     *         network_access is not granted or a host is not allowed (nothing is sent then), with
+     *         network_access is not granted or a host or its address is not allowed (nothing is sent then), with
      *         {@link PluginResourceLimitException} when the body is larger than the limit, and with an
-     *         {@link java.io.IOException} when the network fails or the timeout passes
+     *         {@link java.io.IOException} when the network fails, a host name has no address or the timeout passes
      */
     Uni<Response> send(Request request);
 

@@ -40,11 +40,15 @@ public record PluginView(String id, String name, String version, String state, S
      * @param allowedPaths data sub-directories its file calls may reach (empty: all of its data directory)
      * @param allowedHosts hosts its {@code context.http()} requests may reach; null: every host (with
      *                     network_access)
+     * @param internalAddresses whether those requests may reach internal addresses of hosts not named exactly in
+     *                     {@code allowedHosts}; null: the host's {@code apex.plugins.http.allow-internal-addresses}
      */
-    public record PolicyView(List<String> denied, List<String> allowedPaths, List<String> allowedHosts) {
+    public record PolicyView(List<String> denied, List<String> allowedPaths, List<String> allowedHosts,
+            Boolean internalAddresses) {
         static PolicyView of(OperatorPolicy.Rules rules) {
             return new PolicyView(rules.denied().stream().map(Permission::manifestName).sorted().toList(),
-                    rules.allowedPaths(), rules.allowedHosts().restricted() ? rules.allowedHosts().describe() : null);
+                    rules.allowedPaths(), rules.allowedHosts().restricted() ? rules.allowedHosts().describe() : null,
+                    rules.internalAddresses().orElse(null));
         }
     }
 

@@ -262,6 +262,14 @@ public interface ApexConfig {
         /** Redirects followed for one request; one more fails it. */
         @WithDefault("5")
         int maxRedirects();
+
+        /**
+         * Whether {@code context.http()} may reach internal addresses (loopback, private, link-local such as a
+         * cloud metadata service, unique-local) of hosts that the plugin's {@code allowed-hosts} does not name
+         * exactly. A plugin's {@code apex.security.policy."<id>".internal-addresses} overrides it.
+         */
+        @WithDefault("false")
+        boolean allowInternalAddresses();
     }
 
     /** Child processes of out-of-process plugins: interpreters, protocol limits and OS limits. */
@@ -463,5 +471,12 @@ public interface ApexConfig {
          * own code may not open connections (the load-time scan refuses socket and HTTP-client APIs).
          */
         Optional<List<String>> allowedHosts();
+
+        /**
+         * Whether its {@code context.http()} requests may reach internal addresses (loopback, private,
+         * link-local, unique-local) of hosts its {@code allowed-hosts} does not name exactly; unset: the host's
+         * {@code apex.plugins.http.allow-internal-addresses}.
+         */
+        Optional<Boolean> internalAddresses();
     }
 }

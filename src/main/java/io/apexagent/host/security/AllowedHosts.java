@@ -75,6 +75,19 @@ public final class AllowedHosts {
         return entries.stream().anyMatch(e -> e.matches(host, port));
     }
 
+    /**
+     * @return whether an entry names the URI's host itself, not by a wildcard (and its port, if the entry has one):
+     *         the operator chose that host, so it may be reached even at an internal address
+     */
+    public boolean namesExactly(URI uri) {
+        if (entries == null) {
+            return false;
+        }
+        String host = normalized(uri.getHost());
+        int port = portOf(uri);
+        return entries.stream().anyMatch(e -> !e.wildcard() && e.matches(host, port));
+    }
+
     /** @return the port a request to the URI connects to (the scheme's default when none is written) */
     public static int portOf(URI uri) {
         if (uri.getPort() >= 0) {

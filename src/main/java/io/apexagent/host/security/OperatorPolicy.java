@@ -3,6 +3,7 @@ package io.apexagent.host.security;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -27,10 +28,13 @@ public final class OperatorPolicy {
      * @param allowedPaths data sub-directories its file calls may reach; empty: all of its data directory
      * @param allowedHosts hosts its HTTP requests may reach; when restricted, its own code may not open
      *                     connections (the load-time scan refuses it), since those could go anywhere
+     * @param internalAddresses whether its HTTP requests may reach internal addresses of hosts that
+     *                     {@code allowedHosts} does not name exactly; empty: the host's default
      */
-    public record Rules(Set<Permission> denied, List<String> allowedPaths, AllowedHosts allowedHosts) {
+    public record Rules(Set<Permission> denied, List<String> allowedPaths, AllowedHosts allowedHosts,
+            Optional<Boolean> internalAddresses) {
 
-        static final Rules OPEN = new Rules(Set.of(), List.of(), AllowedHosts.ANY);
+        static final Rules OPEN = new Rules(Set.of(), List.of(), AllowedHosts.ANY, Optional.empty());
 
         /** @return the manifest's permissions without the denied ones */
         public Set<Permission> narrow(Set<Permission> declared) {
@@ -52,7 +56,7 @@ public final class OperatorPolicy {
         config.forEach((id, p) -> rules.put(id, new Rules(denied(id, p.deny().orElse(List.of())),
                 paths(id, p.allowedPaths().orElse(List.of())), p.allowedHosts()
                         .map(hosts -> AllowedHosts.parse("apex.security.policy.\"" + id + "\".allowed-hosts", hosts))
-                        .orElse(AllowedHosts.ANY))));
+                        .orElse(AllowedHosts.ANY), p.internalAddresses())));
         return new OperatorPolicy(rules);
     }
 

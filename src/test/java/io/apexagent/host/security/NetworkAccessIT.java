@@ -49,6 +49,7 @@ class NetworkAccessIT {
         fetcher("net-open", "network_access");
         fetcher("net-none");
         fetcher("net-narrow", "network_access");
+        fetcher("net-internal", "network_access");
         TestPlugins.plugin("net-direct").action("run").permissions("network_access")
                 .javaSource("netdirect.Direct", """
                         package netdirect;
@@ -105,6 +106,28 @@ class NetworkAccessIT {
         assertThat(SERVER.requests()).noneMatch(r -> r.contains("never-from-net-narrow"));
         awaitSecurityEvent("plugin net-narrow may not connect to host localhost");
         assertThat(fetch("net-narrow", SERVER.url() + "/hello")).containsEntry("status", 200);
+    }
+
+    @Test
+    void anInternalAddressIsRefusedUnlessTheOperatorAllowsIt() {
+        writePlugins();
+        given().get("/plugins/net-internal").then().statusCode(200)
+                .body("state", equalTo("ACTIVE"))
+                .body("policy.allowedHosts", nullValue())
+                .body("policy.internalAddresses", nullValue());
+        // No policy for net-internal: the host's default, apex.plugins.http.allow-internal-addresses=false, applies.
+        String url = "http://localhost:" + SERVER.port() + "/never-from-net-internal";
+        Map<String, Object> result = fetch("net-internal", url);
+
+        assertThat(result.get("error")).asString().startsWith("PluginSecurityException: plugin net-internal may not "
+                + "connect to host localhost:" + SERVER.port() + ": its address 127.0.0.1 is loopback, and "
+                + "context.http() reaches internal addresses only of hosts the operator names exactly in "
+                + "apex.security.policy.\"net-internal\".allowed-hosts");
+        assertThat(SERVER.requests()).noneMatch(r -> r.contains("never-from-net-internal"));
+        awaitSecurityEvent("plugin net-internal may not connect to host localhost");
+        // The suite's policy lets net-open reach internal addresses: the same request goes through.
+        given().get("/plugins/net-open").then().body("policy.internalAddresses", equalTo(true));
+        assertThat(fetch("net-open", "http://localhost:" + SERVER.port() + "/hello")).containsEntry("status", 200);
     }
 
     @Test

@@ -71,6 +71,11 @@ class OperatorPolicyTest {
             public Optional<List<String>> allowedHosts() {
                 return Optional.ofNullable(hosts);
             }
+
+            @Override
+            public Optional<Boolean> internalAddresses() {
+                return Optional.empty();
+            }
         };
     }
 }

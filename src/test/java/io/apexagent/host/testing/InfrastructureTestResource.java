@@ -42,6 +42,10 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         config.put("apex.security.policy.\"net-narrow\".allowed-hosts", "127.0.0.1");
         config.put("apex.security.policy.\"net-direct\".allowed-hosts", "127.0.0.1");
         config.put("apex.security.policy.\"ctx-http-narrow\".allowed-hosts", "127.0.0.1");
+        // The test HTTP servers listen on loopback, an internal address: only these plugins may reach it by any name.
+        for (String plugin : new String[] {"net-open", "ctx-http", "ctx-java-http"}) {
+            config.put("apex.security.policy.\"" + plugin + "\".internal-addresses", "true");
+        }
         return config;
     }
 

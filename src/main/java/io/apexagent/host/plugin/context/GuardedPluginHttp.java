@@ -1,13 +1,16 @@
 package io.apexagent.host.plugin.context;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executor;
 
 import io.apexagent.host.security.AllowedHosts;
+import io.apexagent.host.security.InternalAddresses;
 import io.apexagent.plugin.Permission;
 import io.apexagent.plugin.PluginHttp;
 import io.apexagent.plugin.PluginResourceLimitException;
@@ -15,23 +18,32 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * {@link PluginHttp} of one plugin: network_access is checked on every request, and the host of every hop
- * (the first and each redirect) against the operator's allowed hosts before anything is sent to it. Refusals
- * go through the {@link PermissionGuard}, so they are security events. Thread-safe.
+ * (the first and each redirect) against the operator's allowed hosts before anything is sent to it. Unless
+ * the operator allows it, a hop whose host is or resolves to an internal address ({@link InternalAddresses})
+ * is refused too, except for a host that the allowed hosts name exactly. The check and the client's
+ * connection read the same JVM address cache (30 s by default), which narrows a DNS-rebinding attack to a
+ * name whose cached entry expires between the two. Refusals go through the {@link PermissionGuard}, so they
+ * are security events. Thread-safe.
  */
 final class GuardedPluginHttp implements PluginHttp {
 
     private final String pluginId;
     private final PermissionGuard guard;
     private final AllowedHosts allowed;
+    private final boolean internalAllowed;
     private final HttpTransport transport;
     private final Executor continuations;
 
-    /** @param continuations where the plugin's code continues after a response (never the client's threads) */
-    GuardedPluginHttp(String pluginId, PermissionGuard guard, AllowedHosts allowed, HttpTransport transport,
-            Executor continuations) {
+    /**
+     * @param internalAllowed whether hops may reach internal addresses of hosts {@code allowed} does not name exactly
+     * @param continuations   where the plugin's code continues after a response (never the client's threads)
+     */
+    GuardedPluginHttp(String pluginId, PermissionGuard guard, AllowedHosts allowed, boolean internalAllowed,
+            HttpTransport transport, Executor continuations) {
         this.pluginId = pluginId;
         this.guard = guard;
         this.allowed = allowed;
+        this.internalAllowed = internalAllowed;
         this.transport = transport;
         this.continuations = continuations;
     }
@@ -49,10 +61,36 @@ final class GuardedPluginHttp implements PluginHttp {
     }
 
     private Uni<Response> hop(Request request, URI first, int redirects, long deadline) {
-        requireAllowed(request.uri(), redirects == 0 ? "" : " (redirect " + redirects + " from " + first + ")");
-        Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-        return transport.exchange(request, left, maxBytes(request), size -> tooLarge(request, size))
-                .flatMap(response -> follow(request, response, first, redirects, deadline));
+        String hop = redirects == 0 ? "" : " (redirect " + redirects + " from " + first + ")";
+        requireAllowed(request.uri(), hop);
+        return requireExternal(request.uri(), hop).flatMap(checked -> {
+            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            return transport.exchange(request, left, maxBytes(request), size -> tooLarge(request, size));
+        }).flatMap(response -> follow(request, response, first, redirects, deadline));
+    }
+
+    /** @return completes when the URI's host may be reached at every address it has, else fails with the denial */
+    private Uni<Void> requireExternal(URI uri, String hop) {
+        if (internalAllowed || allowed.namesExactly(uri)) {
+            return Uni.createFrom().voidItem();
+        }
+        return transport.addressesOf(uri.getHost())
+                .onFailure(UnknownHostException.class).transform(e -> new UnknownHostException("plugin " + pluginId
+                        + ": host " + uri.getHost() + hop + " has no address: " + e.getMessage()))
+                .map(addresses -> {
+                    for (InetAddress address : addresses) {
+                        InternalAddresses.kindOf(address).ifPresent(kind -> denyInternal(uri, hop, address, kind));
+                    }
+                    return null;
+                });
+    }
+
+    private void denyInternal(URI uri, String hop, InetAddress address, String kind) {
+        String key = "apex.security.policy.\"" + pluginId + "\"";
+        guard.deny("plugin " + pluginId + " may not connect to host " + uri.getHost() + ":" + AllowedHosts.portOf(uri)
+                + hop + ": its address " + address.getHostAddress() + " is " + kind + ", and context.http() reaches "
+                + "internal addresses only of hosts the operator names exactly in " + key + ".allowed-hosts, or when "
+                + key + ".internal-addresses (or apex.plugins.http.allow-internal-addresses) is true");
     }
 
     /** @return the response, or what the redirect it asks for leads to */

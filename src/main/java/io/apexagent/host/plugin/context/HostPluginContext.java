@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import io.apexagent.host.events.HostEventBus;
 import io.apexagent.host.events.PluginEventHub;
+import io.apexagent.host.security.OperatorPolicy;
 import io.apexagent.host.security.PluginGrants;
 import io.apexagent.host.security.credentials.CredentialNames;
 import io.apexagent.plugin.ActionChunk;
@@ -83,8 +84,10 @@ public final class HostPluginContext implements PluginContext {
         this.files = new ConfinedPluginFiles(dataDirectory, guard,
                 PluginGrants.policyOf(metadata.id()).allowedPaths());
         // Continuations run on a worker, not on the HTTP client's threads.
-        this.http = new GuardedPluginHttp(metadata.id(), guard, PluginGrants.policyOf(metadata.id()).allowedHosts(),
-                services.http(), Infrastructure.getDefaultExecutor());
+        OperatorPolicy.Rules policy = PluginGrants.policyOf(metadata.id());
+        this.http = new GuardedPluginHttp(metadata.id(), guard, policy.allowedHosts(),
+                policy.internalAddresses().orElse(services.http().limits().allowInternalAddresses()), services.http(),
+                Infrastructure.getDefaultExecutor());
     }
 
     @Override

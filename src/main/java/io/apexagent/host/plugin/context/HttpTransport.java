@@ -1,5 +1,7 @@
 package io.apexagent.host.plugin.context;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +14,7 @@ import java.util.function.LongFunction;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.plugin.PluginHttp;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * One HTTP exchange for {@code context.http()}, on a JDK {@link HttpClient} shared by every plugin. It follows
@@ -21,12 +24,28 @@ import io.smallrye.mutiny.Uni;
  */
 public final class HttpTransport {
 
+    /** Looks up a host name's addresses (blocking); tests give names addresses of their choosing. */
+    @FunctionalInterface
+    public interface NameResolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private final HttpClient client;
     private final ApexConfig.Http limits;
+    private final NameResolver names;
 
     /** @param limits size limit, timeouts and redirects ({@code apex.plugins.http.*}) */
     public HttpTransport(ApexConfig.Http limits) {
+        this(limits, InetAddress::getAllByName);
+    }
+
+    /**
+     * @param names resolves host names for the internal-address check; the client itself always uses the JVM's
+     *              resolver, whose cache (30 s by default) it shares with {@link InetAddress#getAllByName}
+     */
+    public HttpTransport(ApexConfig.Http limits, NameResolver names) {
         this.limits = limits;
+        this.names = names;
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .proxy(HttpClient.Builder.NO_PROXY)
@@ -37,6 +56,20 @@ public final class HttpTransport {
     /** @return the host's limits */
     public ApexConfig.Http limits() {
         return limits;
+    }
+
+    /**
+     * @return the addresses of a host as written in a URI (a name, an IP literal or a bracketed IPv6 literal),
+     *         looked up on a worker thread since a lookup blocks; fails with {@link UnknownHostException}
+     */
+    Uni<List<InetAddress>> addressesOf(String host) {
+        return Uni.createFrom().<List<InetAddress>>emitter(emitter -> {
+            try {
+                emitter.complete(List.of(names.resolve(host)));
+            } catch (UnknownHostException e) {
+                emitter.fail(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     /**

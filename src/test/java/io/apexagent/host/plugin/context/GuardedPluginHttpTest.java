@@ -2,7 +2,10 @@ package io.apexagent.host.plugin.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  */
 class GuardedPluginHttpTest {
 
+    /** The test server listens on loopback, an internal address. */
+    private static final boolean INTERNAL_ALLOWED = true;
+
     private final TestHttpServer server = TestHttpServer.start();
     private final List<String> denials = new CopyOnWriteArrayList<>();
     private final HttpTransport transport = new HttpTransport(ApexConfigs.of(Map.of(
@@ -39,13 +45,13 @@ class GuardedPluginHttpTest {
 
     @Test
     void aGrantedRequestGetsStatusHeadersAndBody() {
-        PluginHttp.Response hello = send(http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY),
+        PluginHttp.Response hello = send(http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED),
                 PluginHttp.Request.get(server.url() + "/hello"));
         assertThat(hello.status()).isEqualTo(200);
         assertThat(hello.bodyAsString()).isEqualTo("hello from the test server");
         assertThat(hello.header("CONTENT-length")).contains("26");
 
-        PluginHttp.Response echo = send(http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY),
+        PluginHttp.Response echo = send(http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED),
                 PluginHttp.Request.of("POST", server.url() + "/echo").withBody("ping"));
         assertThat(echo.bodyAsString()).isEqualTo("ping");
         assertThat(denials).isEmpty();
@@ -53,7 +59,7 @@ class GuardedPluginHttpTest {
 
     @Test
     void withoutNetworkAccessNothingIsSent() {
-        Throwable refused = failure(http(Set.of(), AllowedHosts.ANY), PluginHttp.Request.get(server.url() + "/hello"));
+        Throwable refused = failure(http(Set.of(), AllowedHosts.ANY, INTERNAL_ALLOWED), PluginHttp.Request.get(server.url() + "/hello"));
         assertThat(refused).isInstanceOf(PluginSecurityException.class)
                 .hasMessageContaining("plugin http-test may not send GET " + server.url() + "/hello")
                 .hasMessageContaining("permission network_access is not granted");
@@ -63,7 +69,7 @@ class GuardedPluginHttpTest {
 
     @Test
     void aHostOutsideTheAllowedOnesIsRefusedBeforeAnyConnection() {
-        PluginHttp narrowed = http(Set.of(Permission.NETWORK_ACCESS), hosts("127.0.0.1"));
+        PluginHttp narrowed = http(Set.of(Permission.NETWORK_ACCESS), hosts("127.0.0.1"), false);
         // localhost is the same server, but not the name the operator allowed
         Throwable refused = failure(narrowed, PluginHttp.Request.get("http://localhost:" + server.port() + "/hello"));
         assertThat(refused).isInstanceOf(PluginSecurityException.class)
@@ -79,7 +85,7 @@ class GuardedPluginHttpTest {
 
     @Test
     void eachRedirectHopIsCheckedBeforeItIsFollowed() {
-        PluginHttp narrowed = http(Set.of(Permission.NETWORK_ACCESS), hosts("127.0.0.1"));
+        PluginHttp narrowed = http(Set.of(Permission.NETWORK_ACCESS), hosts("127.0.0.1"), false);
         String toLocalhost = "http://localhost:" + server.port() + "/hello";
         Throwable refused = failure(narrowed, PluginHttp.Request.get(server.url() + "/redirect?to=" + toLocalhost));
         assertThat(refused).isInstanceOf(PluginSecurityException.class)
@@ -96,7 +102,7 @@ class GuardedPluginHttpTest {
 
     @Test
     void credentialsAreNotCarriedToAnotherOriginAndRedirectLoopsEnd() {
-        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY);
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
         String otherOrigin = "http://localhost:" + server.port() + "/echo";
         PluginHttp.Response response = send(open, PluginHttp.Request.of("POST", server.url() + "/redirect?to="
                 + otherOrigin).withHeader("Authorization", "Bearer secret").withBody("x"));
@@ -109,7 +115,7 @@ class GuardedPluginHttpTest {
 
     @Test
     void aBodyOverTheLimitFailsNamingTheLimit() {
-        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY);
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
         assertThat(send(open, PluginHttp.Request.get(server.url() + "/bytes?n=100000")).body()).hasSize(100000);
 
         Throwable declared = failure(open, PluginHttp.Request.get(server.url() + "/bytes?n=100001"));
@@ -123,11 +129,89 @@ class GuardedPluginHttpTest {
         assertThat(asked).hasMessageContaining("more than the 10 allowed (the request's maxBodyBytes)");
     }
 
-    private PluginHttp http(Set<Permission> granted, AllowedHosts hosts) {
+    @Test
+    void anInternalAddressIsRefusedBeforeAnyConnectionUnlessTheOperatorAllowsIt() {
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, false);
+        assertThat(failure(open, PluginHttp.Request.get(server.url() + "/hello"))).isInstanceOf(PluginSecurityException.class)
+                .hasMessageContaining("plugin http-test may not connect to host 127.0.0.1:" + server.port()
+                        + ": its address 127.0.0.1 is loopback")
+                .hasMessageContaining("names exactly in apex.security.policy.\"http-test\".allowed-hosts")
+                .hasMessageContaining("apex.security.policy.\"http-test\".internal-addresses (or "
+                        + "apex.plugins.http.allow-internal-addresses) is true");
+        // Names are resolved (here by the JVM's own resolver) and every written form of an address is read as it.
+        assertThat(failure(open, PluginHttp.Request.get("http://localhost:" + server.port() + "/hello")))
+                .hasMessageContaining("host localhost:" + server.port() + ": its address 127.0.0.1 is loopback");
+        assertThat(failure(open, PluginHttp.Request.get("http://[::ffff:127.0.0.1]:" + server.port() + "/hello")))
+                .hasMessageContaining("its address 127.0.0.1 is loopback");
+        assertThat(server.requests()).isEmpty();
+        assertThat(denials).hasSize(3);
+
+        PluginHttp allowed = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, true);
+        assertThat(send(allowed, PluginHttp.Request.get(server.url() + "/hello")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aNameThatResolvesToAnInternalAddressIsRefusedEvenWhenAWildcardAllowsIt() {
+        PluginHttp http = http(Set.of(Permission.NETWORK_ACCESS), hosts("127.0.0.1", "*.test"), false, Map.of(
+                "metadata.test", "169.254.169.254", "mixed.test", "93.184.215.14,10.1.2.3", "v6.test", "fd00::1",
+                "nat64.test", "64:ff9b::a9fe:a9fe"));
+        assertThat(failure(http, PluginHttp.Request.get("http://metadata.test/latest/meta-data/")))
+                .isInstanceOf(PluginSecurityException.class)
+                .hasMessageContaining("host metadata.test:80: its address 169.254.169.254 is link-local");
+        assertThat(failure(http, PluginHttp.Request.get("https://mixed.test/")))
+                .hasMessageContaining("host mixed.test:443: its address 10.1.2.3 is private (RFC 1918)");
+        assertThat(failure(http, PluginHttp.Request.get("http://v6.test/")))
+                .hasMessageContaining("is unique-local (fc00::/7)");
+        assertThat(failure(http, PluginHttp.Request.get("http://nat64.test/")))
+                .hasMessageContaining("is link-local, embedded in an IPv6 address");
+
+        // A redirect from the exactly named host to a wildcard-allowed name that resolves internally: not followed.
+        String toInternal = "http://metadata.test:" + server.port() + "/hello";
+        assertThat(failure(http, PluginHttp.Request.get(server.url() + "/redirect?to=" + toInternal)))
+                .hasMessageContaining("host metadata.test:" + server.port() + " (redirect 1 from " + server.url())
+                .hasMessageContaining("its address 169.254.169.254 is link-local");
+        assertThat(server.requests()).containsExactly("GET /redirect?to=" + toInternal);
+        assertThat(denials).hasSize(5);
+    }
+
+    @Test
+    void aNameWithNoAddressFailsNamingIt() {
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, false, Map.of());
+        assertThat(failure(open, PluginHttp.Request.get("http://nowhere.test/")))
+                .hasRootCauseInstanceOf(java.net.UnknownHostException.class)
+                .hasMessageContaining("plugin http-test: host nowhere.test has no address");
+        assertThat(denials).isEmpty();
+    }
+
+    private PluginHttp http(Set<Permission> granted, AllowedHosts hosts, boolean internalAllowed) {
+        return http(granted, hosts, internalAllowed, transport);
+    }
+
+    /** @param names the addresses of names, comma separated (a name not in it does not resolve) */
+    private PluginHttp http(Set<Permission> granted, AllowedHosts hosts, boolean internalAllowed,
+            Map<String, String> names) {
+        return http(granted, hosts, internalAllowed, new HttpTransport(transport.limits(), host -> {
+            if (host.matches("[0-9.]+|\\[.*]")) {
+                return InetAddress.getAllByName(host);
+            }
+            if (!names.containsKey(host)) {
+                throw new UnknownHostException(host + ": not a name of this test");
+            }
+            List<InetAddress> addresses = new ArrayList<>();
+            for (String ip : names.get(host).split(",")) {
+                addresses.add(InetAddress.getByName(ip));
+            }
+            return addresses.toArray(InetAddress[]::new);
+        }));
+    }
+
+    private PluginHttp http(Set<Permission> granted, AllowedHosts hosts, boolean internalAllowed,
+            HttpTransport through) {
         PermissionGuard guard = new PermissionGuard("http-test",
                 granted.isEmpty() ? EnumSet.noneOf(Permission.class) : EnumSet.copyOf(granted),
                 e -> denials.add(e.getMessage()));
-        return new GuardedPluginHttp("http-test", guard, hosts, transport, Infrastructure.getDefaultExecutor());
+        return new GuardedPluginHttp("http-test", guard, hosts, internalAllowed, through,
+                Infrastructure.getDefaultExecutor());
     }
 
     private static AllowedHosts hosts(String... entries) {
