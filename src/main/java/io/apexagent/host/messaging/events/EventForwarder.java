@@ -157,7 +157,7 @@ public class EventForwarder {
      * the broker gives for the event itself (too large, not authorized, invalid topic): held, it would be sent again
      * and refused for ever.
      */
-    static boolean worthSendingAgain(Throwable failure) {
+    public static boolean worthSendingAgain(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof org.apache.kafka.common.KafkaException
                     && !(t instanceof org.apache.kafka.common.errors.RetriableException)) {

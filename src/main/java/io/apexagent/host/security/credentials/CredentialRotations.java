@@ -1,8 +1,12 @@
 package io.apexagent.host.security.credentials;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -10,14 +14,19 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.apexagent.host.config.NodeIdentity;
+import io.apexagent.host.messaging.events.EventForwarder;
 import io.apexagent.host.plugin.PluginManager;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Tells {@code SecurityAwarePlugin}s about new credential versions on every replica: the local plugin
- * at once, the other replicas through {@code apex.plugin.credentials} (each reads all of it). Thread-safe.
+ * at once, the other replicas through {@code apex.plugin.credentials} (each reads all of it). A notice the
+ * broker does not acknowledge within its delivery time-out (an outage of more than 15 min) is sent again,
+ * with pauses from 5 s doubling to 5 min, for as long as this replica runs; it is lost only if this replica
+ * stops first, or if the broker refuses it for good. Thread-safe.
  */
 @ApplicationScoped
 public class CredentialRotations {
@@ -27,32 +36,65 @@ public class CredentialRotations {
 
     private static final Logger LOG = Logger.getLogger(CredentialRotations.class);
 
-    private final PluginManager plugins;
-    private final MutinyEmitter<CredentialRotation> out;
-    private final String nodeId;
+    /** Whoever is told of a rotation on this replica: its plugin manager. */
+    @FunctionalInterface
+    interface Listener {
+        void rotated(String pluginId, String name, int version);
+    }
 
+    private final Listener plugins;
+    private final Function<Message<CredentialRotation>, Uni<Void>> out;
+    private final String nodeId;
+    private final Duration firstResendPause;
+    private volatile boolean stopping;
+
+    @Inject
     CredentialRotations(PluginManager plugins, @Channel(OUT) MutinyEmitter<CredentialRotation> out, NodeIdentity node) {
+        this(plugins::credentialRotated, out::sendMessage, node.nodeId(), Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param out              sends a notice to the other replicas; completes once the broker acknowledged it
+     * @param firstResendPause pause before the first resend, doubling up to sixty times it
+     */
+    CredentialRotations(Listener plugins, Function<Message<CredentialRotation>, Uni<Void>> out, String nodeId,
+            Duration firstResendPause) {
         this.plugins = plugins;
         this.out = out;
-        this.nodeId = node.nodeId();
+        this.nodeId = nodeId;
+        this.firstResendPause = firstResendPause;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
     }
 
     /** Tells the plugin here, then the other replicas; the write does not wait for Kafka. */
     void rotated(String pluginId, String name, int version) {
-        plugins.credentialRotated(pluginId, name, version);
+        plugins.rotated(pluginId, name, version);
         CredentialRotation rotation = new CredentialRotation(pluginId, name, version, nodeId, Instant.now());
-        out.sendMessage(Message.of(rotation).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(pluginId).build()))
+        Uni.createFrom().deferred(() -> out.apply(Message.of(rotation).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(pluginId).build())))
+                .onFailure(this::worthSendingAgain).invoke(failure -> LOG.warnf("rotation of credential '%s' of "
+                        + "plugin %s not acknowledged by Kafka (%s): sending it again", name, pluginId,
+                        failure.getMessage()))
+                .onFailure(this::worthSendingAgain).retry()
+                .withBackOff(firstResendPause, firstResendPause.multipliedBy(60)).indefinitely()
                 .subscribe().with(ok -> { }, failure -> LOG.errorf("rotation of credential '%s' of plugin %s not sent"
                         + " to the other replicas (they serve the new value but are not told): %s", name, pluginId,
                         failure.getMessage()));
+    }
+
+    /** The broker away or slow, and this replica still running: not a refusal of the notice itself. */
+    private boolean worthSendingAgain(Throwable failure) {
+        return !stopping && EventForwarder.worthSendingAgain(failure);
     }
 
     /** Rotations written on other replicas. */
     @Incoming(IN)
     public Uni<Void> onRotation(CredentialRotation rotation) {
         if (rotation != null && !nodeId.equals(rotation.nodeId())) {
-            plugins.credentialRotated(rotation.pluginId(), rotation.name(), rotation.version());
+            plugins.rotated(rotation.pluginId(), rotation.name(), rotation.version());
         }
         return Uni.createFrom().voidItem();
     }
