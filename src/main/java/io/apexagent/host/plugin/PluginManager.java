@@ -69,6 +69,10 @@ public class PluginManager {
     @Inject
     jakarta.enterprise.inject.Instance<HostPluginContext.StateSaves> stateSaves;
 
+    /** Runs the plugins' HTTP client ({@code context.http()}). */
+    @Inject
+    io.vertx.core.Vertx vertx;
+
     private final ExecutorService lifecycleThread = DaemonThreads.singleThread("plugin-lifecycle");
     private PluginRegistry registry;
     private PluginRecovery recovery;
@@ -81,7 +85,7 @@ public class PluginManager {
         PluginFactory factory = new PluginFactory(config, node.nodeId(), bus::publishLifecycle, bus::publishError,
                 new HostPluginContext.Services(bus, hub, vault, new DependencyCallsImpl(),
                         stateSaves.isResolvable() ? stateSaves.get() : HostPluginContext.StateSaves.DISABLED,
-                        new io.apexagent.host.plugin.context.HttpTransport(config.plugins().http())));
+                        new io.apexagent.host.plugin.context.HttpTransport(vertx, config.plugins().http())));
         registry = new PluginRegistry(config, factory, node.nodeId(), bus::publishError,
                 verifiers.isResolvable() ? verifiers.get() : io.apexagent.host.plugin.loader.PluginCodeVerifier.NONE,
                 stateHooks.isResolvable() ? stateHooks.get() : PluginStateHooks.IN_MEMORY);

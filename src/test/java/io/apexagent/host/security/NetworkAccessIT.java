@@ -120,9 +120,9 @@ class NetworkAccessIT {
         Map<String, Object> result = fetch("net-internal", url);
 
         assertThat(result.get("error")).asString().startsWith("PluginSecurityException: plugin net-internal may not "
-                + "connect to host localhost:" + SERVER.port() + ": its address 127.0.0.1 is loopback, and "
-                + "context.http() reaches internal addresses only of hosts the operator names exactly in "
-                + "apex.security.policy.\"net-internal\".allowed-hosts");
+                + "connect to host localhost:" + SERVER.port() + ": its address 127.0.0.1 is loopback. "
+                + "context.http() reaches internal addresses only when the operator allows it: "
+                + "apex.security.policy.\"net-internal\".internal-addresses=true");
         assertThat(SERVER.requests()).noneMatch(r -> r.contains("never-from-net-internal"));
         awaitSecurityEvent("plugin net-internal may not connect to host localhost");
         // The suite's policy lets net-open reach internal addresses: the same request goes through.

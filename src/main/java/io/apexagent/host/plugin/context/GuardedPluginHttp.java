@@ -18,12 +18,12 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * {@link PluginHttp} of one plugin: network_access is checked on every request, and the host of every hop
- * (the first and each redirect) against the operator's allowed hosts before anything is sent to it. Unless
- * the operator allows it, a hop whose host is or resolves to an internal address ({@link InternalAddresses})
- * is refused too, except for a host that the allowed hosts name exactly. The check and the client's
- * connection read the same JVM address cache (30 s by default), which narrows a DNS-rebinding attack to a
- * name whose cached entry expires between the two. Refusals go through the {@link PermissionGuard}, so they
- * are security events. Thread-safe.
+ * (the first and each redirect) against the operator's allowed hosts before anything is sent to it. Each
+ * hop's host is then resolved, and unless the operator allows it, a host with an internal address
+ * ({@link InternalAddresses}, this machine's own included) is refused, except for a host that the allowed
+ * hosts name exactly. The connection goes to the address checked, so a name re-pointed after the check (DNS
+ * rebinding) changes nothing. Refusals go through the {@link PermissionGuard}, so they are security events.
+ * Thread-safe.
  */
 final class GuardedPluginHttp implements PluginHttp {
 
@@ -63,34 +63,39 @@ final class GuardedPluginHttp implements PluginHttp {
     private Uni<Response> hop(Request request, URI first, int redirects, long deadline) {
         String hop = redirects == 0 ? "" : " (redirect " + redirects + " from " + first + ")";
         requireAllowed(request.uri(), hop);
-        return requireExternal(request.uri(), hop).flatMap(checked -> {
+        return addressToConnectTo(request.uri(), hop).flatMap(address -> {
             Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-            return transport.exchange(request, left, maxBytes(request), size -> tooLarge(request, size));
+            return transport.exchange(request, address, left, maxBytes(request), size -> tooLarge(request, size));
         }).flatMap(response -> follow(request, response, first, redirects, deadline));
     }
 
-    /** @return completes when the URI's host may be reached at every address it has, else fails with the denial */
-    private Uni<Void> requireExternal(URI uri, String hop) {
-        if (internalAllowed || allowed.namesExactly(uri)) {
-            return Uni.createFrom().voidItem();
-        }
+    /**
+     * @return the address to connect to, once the URI's host may be reached at every address it has; else fails
+     *         with the denial, or with {@link UnknownHostException} for a host with no address
+     */
+    private Uni<InetAddress> addressToConnectTo(URI uri, String hop) {
+        boolean checked = !internalAllowed && !allowed.namesExactly(uri);
         return transport.addressesOf(uri.getHost())
                 .onFailure(UnknownHostException.class).transform(e -> new UnknownHostException("plugin " + pluginId
                         + ": host " + uri.getHost() + hop + " has no address: " + e.getMessage()))
                 .map(addresses -> {
-                    for (InetAddress address : addresses) {
-                        InternalAddresses.kindOf(address).ifPresent(kind -> denyInternal(uri, hop, address, kind));
+                    if (checked) {
+                        for (InetAddress address : addresses) {
+                            InternalAddresses.kindOfOrOwn(address)
+                                    .ifPresent(kind -> denyInternal(uri, hop, address, kind));
+                        }
                     }
-                    return null;
+                    return addresses.get(0);
                 });
     }
 
     private void denyInternal(URI uri, String hop, InetAddress address, String kind) {
         String key = "apex.security.policy.\"" + pluginId + "\"";
         guard.deny("plugin " + pluginId + " may not connect to host " + uri.getHost() + ":" + AllowedHosts.portOf(uri)
-                + hop + ": its address " + address.getHostAddress() + " is " + kind + ", and context.http() reaches "
-                + "internal addresses only of hosts the operator names exactly in " + key + ".allowed-hosts, or when "
-                + key + ".internal-addresses (or apex.plugins.http.allow-internal-addresses) is true");
+                + hop + ": its address " + address.getHostAddress() + " is " + kind + ". context.http() reaches "
+                + "internal addresses only when the operator allows it: " + key + ".internal-addresses=true (or "
+                + "apex.plugins.http.allow-internal-addresses=true for every plugin), or the host named exactly in "
+                + key + ".allowed-hosts (which limits the plugin to the hosts listed there)");
     }
 
     /** @return the response, or what the redirect it asks for leads to */

@@ -1,26 +1,45 @@
 package io.apexagent.host.plugin.context;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
+import java.util.regex.Pattern;
 
 import io.apexagent.host.config.ApexConfig;
+import io.apexagent.host.security.AllowedHosts;
 import io.apexagent.plugin.PluginHttp;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
- * One HTTP exchange for {@code context.http()}, on a JDK {@link HttpClient} shared by every plugin. It follows
- * no redirect (the caller checks each hop's host first), uses no proxy, keeps no cookies and sends no
- * credentials of its own, so nothing one plugin does is replayed for another. Checks nothing: callers do.
- * Thread-safe.
+ * One HTTP exchange for {@code context.http()}, on a Vert.x client shared by every plugin. It connects to the
+ * address its caller checked, never to what a second look-up of the name might give (so a name cannot be
+ * re-pointed at an internal address between the check and the connection), while the {@code Host} header, TLS
+ * server name and certificate check still use the name. It follows no redirect (the caller checks each hop
+ * first), uses no proxy, keeps no cookies and sends no credentials of its own, so nothing one plugin does is
+ * replayed for another. Checks nothing: callers do. Thread-safe.
  */
 public final class HttpTransport {
 
@@ -30,27 +49,33 @@ public final class HttpTransport {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
+    /** Headers the transport writes itself, refused from a plugin (as the JDK's client refuses them). */
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade",
+            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
+
+    /** An HTTP token (RFC 9110): methods and header names; anything else could split the request. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
     private final HttpClient client;
     private final ApexConfig.Http limits;
     private final NameResolver names;
 
     /** @param limits size limit, timeouts and redirects ({@code apex.plugins.http.*}) */
-    public HttpTransport(ApexConfig.Http limits) {
-        this(limits, InetAddress::getAllByName);
+    public HttpTransport(Vertx vertx, ApexConfig.Http limits) {
+        this(vertx, limits, InetAddress::getAllByName);
     }
 
-    /**
-     * @param names resolves host names for the internal-address check; the client itself always uses the JVM's
-     *              resolver, whose cache (30 s by default) it shares with {@link InetAddress#getAllByName}
-     */
-    public HttpTransport(ApexConfig.Http limits, NameResolver names) {
+    /** @param names resolves host names; the connection goes to the address it gives */
+    public HttpTransport(Vertx vertx, ApexConfig.Http limits, NameResolver names) {
         this.limits = limits;
         this.names = names;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(limits.connectTimeout())
-                .build();
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis()))
+                // The TLS server name is the URI's host even though the connection goes to an address.
+                .setForceSni(true)
+                .setVerifyHost(true)
+                .setMaxPoolSize(64)
+                .setDecompressionSupported(false));
     }
 
     /** @return the host's limits */
@@ -73,36 +98,136 @@ public final class HttpTransport {
     }
 
     /**
-     * Sends one request as it is (no redirect followed).
+     * Sends one request as it is (no redirect followed) to {@code address}.
      *
+     * @param address  where to connect: one of the addresses of the URI's host
      * @param timeout  what is left of the exchange's time
      * @param maxBytes largest body accepted
      * @param tooLarge the failure for a larger body, given its size so far
      */
-    Uni<PluginHttp.Response> exchange(PluginHttp.Request request, Duration timeout, long maxBytes,
-            LongFunction<RuntimeException> tooLarge) {
-        return Uni.createFrom().completionStage(() -> client.sendAsync(toJdk(request, timeout),
-                CappedBody.handler(maxBytes, tooLarge)))
-                .map(r -> new PluginHttp.Response(r.statusCode(), headers(r.headers().map()), r.body(), r.uri()));
+    Uni<PluginHttp.Response> exchange(PluginHttp.Request request, InetAddress address, Duration timeout,
+            long maxBytes, LongFunction<RuntimeException> tooLarge) {
+        return Uni.createFrom().emitter(emitter -> {
+            RequestOptions options;
+            try {
+                options = options(request, address, timeout);
+            } catch (IllegalArgumentException e) {
+                emitter.fail(e);
+                return;
+            }
+            AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+            AtomicBoolean settled = new AtomicBoolean();
+            // A caller that gave up (its time limit) closes the exchange instead of leaving it to run.
+            emitter.onTermination(() -> {
+                HttpClientRequest open = sent.get();
+                if (!settled.get() && open != null) {
+                    open.reset();
+                }
+            });
+            client.request(options)
+                    .compose(open -> {
+                        sent.set(open);
+                        byte[] body = request.body();
+                        return body.length == 0 ? open.send() : open.send(Buffer.buffer(body));
+                    })
+                    .onSuccess(response -> read(request, response, maxBytes, tooLarge, emitter, settled))
+                    .onFailure(failure -> {
+                        if (settled.compareAndSet(false, true)) {
+                            emitter.fail(networkFailure(request, address, failure));
+                        }
+                    });
+        });
     }
 
-    private static HttpRequest toJdk(PluginHttp.Request request, Duration timeout) {
-        byte[] body = request.body();
-        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
-                .timeout(timeout)
-                .method(request.method(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        request.headers().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
-        return b.build();
-    }
-
-    private static Map<String, List<String>> headers(Map<String, List<String>> jdk) {
-        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        jdk.forEach((k, v) -> {
-            if (!k.startsWith(":")) { // HTTP/2 pseudo-headers such as :status
-                copy.put(k, v);
+    private static RequestOptions options(PluginHttp.Request request, InetAddress address, Duration timeout) {
+        if (!TOKEN.matcher(request.method()).matches()) {
+            throw new IllegalArgumentException("invalid method \"" + request.method() + "\": an HTTP method is a token");
+        }
+        URI uri = request.uri();
+        int port = AllowedHosts.portOf(uri);
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.valueOf(request.method()))
+                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
+                .setHost(host)
+                .setPort(port)
+                .setSsl("https".equalsIgnoreCase(uri.getScheme()))
+                .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
+                .setFollowRedirects(false)
+                .setIdleTimeout(Math.max(1, timeout.toMillis()));
+        request.headers().forEach((name, values) -> {
+            if (!TOKEN.matcher(name).matches()) {
+                throw new IllegalArgumentException("invalid header name \"" + name + "\": a header name is a token");
+            }
+            if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("restricted header name: \"" + name + "\" (the host writes it)");
+            }
+            for (String value : values) {
+                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("invalid value of header \"" + name + "\": it holds a line "
+                            + "break or NUL");
+                }
+                options.addHeader(name, value);
             }
         });
+        return options;
+    }
+
+    /** Reads the body up to {@code maxBytes}: a larger declared or received body fails and closes the exchange. */
+    private static void read(PluginHttp.Request request, HttpClientResponse response, long maxBytes,
+            LongFunction<RuntimeException> tooLarge, UniEmitter<? super PluginHttp.Response> emitter,
+            AtomicBoolean settled) {
+        String declared = response.getHeader("content-length");
+        if (declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > maxBytes) {
+            settled.set(true);
+            emitter.fail(tooLarge.apply(Long.parseLong(declared)));
+            response.exceptionHandler(resetHere -> { }); // the reset below is ours: nothing to report
+            response.request().reset();
+            return;
+        }
+        Buffer received = Buffer.buffer();
+        response.handler(chunk -> {
+            if (settled.get()) {
+                return;
+            }
+            long size = (long) received.length() + chunk.length();
+            if (size > maxBytes && settled.compareAndSet(false, true)) {
+                emitter.fail(tooLarge.apply(size));
+                response.request().reset();
+                return;
+            }
+            received.appendBuffer(chunk);
+        });
+        response.exceptionHandler(failure -> {
+            if (settled.compareAndSet(false, true)) {
+                emitter.fail(networkFailure(request, null, failure));
+            }
+        });
+        response.endHandler(done -> {
+            if (settled.compareAndSet(false, true)) {
+                emitter.complete(new PluginHttp.Response(response.statusCode(), headers(response),
+                        received.getBytes(), request.uri()));
+            }
+        });
+    }
+
+    /** Network failures reach the plugin as {@link IOException}s naming the request (Vert.x's are not all). */
+    private static Throwable networkFailure(PluginHttp.Request request, InetAddress address, Throwable failure) {
+        if (failure instanceof IOException) {
+            return failure;
+        }
+        return new IOException(request.method() + " " + request.uri()
+                + (address == null ? "" : " (at " + address.getHostAddress() + ")") + " failed: " + failure.getMessage(),
+                failure);
+    }
+
+    /** @return the headers under lower-case names (as HTTP/2 writes them), so that children can look them up */
+    private static Map<String, List<String>> headers(HttpClientResponse response) {
+        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        response.headers().forEach(header -> copy.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT),
+                k -> new ArrayList<>()).add(header.getValue()));
         return copy;
     }
 }

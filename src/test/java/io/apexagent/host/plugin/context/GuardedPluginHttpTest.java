@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ import io.apexagent.plugin.PluginHttp;
 import io.apexagent.plugin.PluginResourceLimitException;
 import io.apexagent.plugin.PluginSecurityException;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 
 /**
  * A plugin's HTTP client against a local server: the permission and the host of every hop are checked before
@@ -35,12 +37,19 @@ class GuardedPluginHttpTest {
 
     private final TestHttpServer server = TestHttpServer.start();
     private final List<String> denials = new CopyOnWriteArrayList<>();
-    private final HttpTransport transport = new HttpTransport(ApexConfigs.of(Map.of(
+    private static final Vertx VERTX = Vertx.vertx();
+
+    private final HttpTransport transport = new HttpTransport(VERTX, ApexConfigs.of(Map.of(
             "apex.plugins.http.max-response-bytes", "100000", "apex.plugins.http.max-redirects", "2")).plugins().http());
 
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    @AfterAll
+    static void closeVertx() {
+        VERTX.close().toCompletionStage().toCompletableFuture().join();
     }
 
     @Test
@@ -50,6 +59,9 @@ class GuardedPluginHttpTest {
         assertThat(hello.status()).isEqualTo(200);
         assertThat(hello.bodyAsString()).isEqualTo("hello from the test server");
         assertThat(hello.header("CONTENT-length")).contains("26");
+        // Lower-case names, whatever the server wrote: children look headers up in plain maps.
+        assertThat(hello.headers()).containsKey("content-length")
+                .allSatisfy((name, values) -> assertThat(name).isLowerCase());
 
         PluginHttp.Response echo = send(http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED),
                 PluginHttp.Request.of("POST", server.url() + "/echo").withBody("ping"));
@@ -134,10 +146,11 @@ class GuardedPluginHttpTest {
         PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, false);
         assertThat(failure(open, PluginHttp.Request.get(server.url() + "/hello"))).isInstanceOf(PluginSecurityException.class)
                 .hasMessageContaining("plugin http-test may not connect to host 127.0.0.1:" + server.port()
-                        + ": its address 127.0.0.1 is loopback")
-                .hasMessageContaining("names exactly in apex.security.policy.\"http-test\".allowed-hosts")
-                .hasMessageContaining("apex.security.policy.\"http-test\".internal-addresses (or "
-                        + "apex.plugins.http.allow-internal-addresses) is true");
+                        + ": its address 127.0.0.1 is loopback. context.http() reaches internal addresses only when "
+                        + "the operator allows it: apex.security.policy.\"http-test\".internal-addresses=true (or "
+                        + "apex.plugins.http.allow-internal-addresses=true for every plugin), or the host named "
+                        + "exactly in apex.security.policy.\"http-test\".allowed-hosts (which limits the plugin to the "
+                        + "hosts listed there)");
         // Names are resolved (here by the JVM's own resolver) and every written form of an address is read as it.
         assertThat(failure(open, PluginHttp.Request.get("http://localhost:" + server.port() + "/hello")))
                 .hasMessageContaining("host localhost:" + server.port() + ": its address 127.0.0.1 is loopback");
@@ -175,6 +188,36 @@ class GuardedPluginHttpTest {
     }
 
     @Test
+    void theConnectionGoesToTheAddressThatWasCheckedWithTheNameInTheHostHeader() {
+        // The JVM's resolver knows no svc.test: the request can only reach the server through the checked address.
+        PluginHttp http = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED,
+                Map.of("svc.test", "127.0.0.1"));
+        PluginHttp.Response echo = send(http, PluginHttp.Request.of("POST", "http://svc.test:" + server.port()
+                + "/echo?q=a%20b").withBody("pinned"));
+        assertThat(echo.status()).isEqualTo(200);
+        assertThat(echo.bodyAsString()).isEqualTo("pinned");
+        assertThat(echo.header("X-Seen-Host")).contains("svc.test:" + server.port());
+        assertThat(server.requests()).containsExactly("POST /echo?q=a%20b");
+    }
+
+    @Test
+    void headersTheHostWritesItselfAndRequestSplittingAreRefused() {
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
+        assertThat(failure(open, PluginHttp.Request.get(server.url() + "/hello").withHeader("Host", "admin.internal")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("restricted header name: \"Host\"");
+        // Nothing that could split the request into two reaches the wire.
+        assertThat(failure(open, PluginHttp.Request.get(server.url() + "/hello").withHeader("X-A", "1\r\nX-B: 2")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid value of header \"X-A\": it holds a line break or NUL");
+        assertThat(failure(open, PluginHttp.Request.get(server.url() + "/hello").withHeader("X A", "1")))
+                .hasMessageContaining("invalid header name \"X A\"");
+        assertThat(failure(open, PluginHttp.Request.of("GET /admin HTTP/1.1\r\nX:", server.url() + "/hello")))
+                .hasMessageContaining("an HTTP method is a token");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
     void aNameWithNoAddressFailsNamingIt() {
         PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, false, Map.of());
         assertThat(failure(open, PluginHttp.Request.get("http://nowhere.test/")))
@@ -190,7 +233,7 @@ class GuardedPluginHttpTest {
     /** @param names the addresses of names, comma separated (a name not in it does not resolve) */
     private PluginHttp http(Set<Permission> granted, AllowedHosts hosts, boolean internalAllowed,
             Map<String, String> names) {
-        return http(granted, hosts, internalAllowed, new HttpTransport(transport.limits(), host -> {
+        return http(granted, hosts, internalAllowed, new HttpTransport(VERTX, transport.limits(), host -> {
             if (host.matches("[0-9.]+|\\[.*]")) {
                 return InetAddress.getAllByName(host);
             }
