@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -11,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.apexagent.host.security.AllowedHosts;
 import io.apexagent.host.testing.ApexConfigs;
@@ -25,6 +28,8 @@ import io.apexagent.plugin.PluginResourceLimitException;
 import io.apexagent.plugin.PluginSecurityException;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 
 /**
  * A plugin's HTTP client against a local server: the permission and the host of every hop are checked before
@@ -198,6 +203,45 @@ class GuardedPluginHttpTest {
         assertThat(echo.bodyAsString()).isEqualTo("pinned");
         assertThat(echo.header("X-Seen-Host")).contains("svc.test:" + server.port());
         assertThat(server.requests()).containsExactly("POST /echo?q=a%20b");
+    }
+
+    @Test
+    void anHttpsServerWithACertificateTheJvmDoesNotTrustGetsNoRequest(@TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=svc.test",
+                "-ext", "SAN=dns:svc.test", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", "secret", "-keypass", "secret").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        AtomicInteger served = new AtomicInteger();
+        io.vertx.core.http.HttpServer tls = VERTX.createHttpServer(new HttpServerOptions().setSsl(true)
+                .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("secret")))
+                .requestHandler(request -> {
+                    served.incrementAndGet();
+                    request.response().end("not for an untrusted peer");
+                });
+        int port = tls.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
+        try {
+            PluginHttp http = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED,
+                    Map.of("svc.test", "127.0.0.1"));
+            assertThat(failure(http, PluginHttp.Request.get("https://svc.test:" + port + "/")))
+                    .hasStackTraceContaining("unable to find valid certification path");
+            assertThat(served).hasValue(0);
+        } finally {
+            tls.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsTheRequestAtItsTimeLimit() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
+            Throwable late = failure(open, PluginHttp.Request.get("http://127.0.0.1:" + silent.getLocalPort() + "/")
+                    .withTimeout(Duration.ofMillis(300)));
+            assertThat(late).hasRootCauseInstanceOf(java.net.http.HttpTimeoutException.class)
+                    .hasMessageContaining("plugin http-test: GET http://127.0.0.1:" + silent.getLocalPort()
+                            + "/ got no complete response within PT0.3S");
+        }
     }
 
     @Test
