@@ -2,28 +2,24 @@ package io.apexagent.host.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every manifest passes kubeconform (deploy/validate.sh) against the vendored Kubernetes, KEDA and Strimzi schemas. */
+/**
+ * Every manifest passes kubeconform (deploy/validate.sh) against the vendored Kubernetes, KEDA, Strimzi and
+ * Prometheus Operator schemas.
+ */
 class ManifestSchemaValidationTest {
-
-    record Run(int exitCode, String output) {
-    }
 
     @Test
     void everyManifestIsValidAndNoneIsSkipped() throws Exception {
         int objects = DeployFiles.manifests().size();
 
-        Run run = validate();
+        DeployScript run = validate();
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("Summary: " + objects + " resources found")
@@ -62,7 +58,7 @@ class ManifestSchemaValidationTest {
                 metadata: {name: no-schema-vendored}
                 """);
 
-        Run run = validate(bad.toAbsolutePath().toString());
+        DeployScript run = validate(bad.toAbsolutePath().toString());
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.output())
@@ -73,20 +69,7 @@ class ManifestSchemaValidationTest {
                 .contains("Valid: 0, Invalid: 3, Errors: 1");
     }
 
-    private static Run validate(String... files) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", DeployFiles.DEPLOY.resolve("validate.sh").toString()));
-        command.addAll(List.of(files));
-        Path log = Files.createTempFile("validate", ".log");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            // The first run may install kubeconform with Go; later runs take well under a second.
-            if (!process.waitFor(8, TimeUnit.MINUTES)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError("deploy/validate.sh did not finish in 8 minutes: " + Files.readString(log));
-            }
-            return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(log);
-        }
+    private static DeployScript validate(String... files) throws Exception {
+        return DeployScript.run("validate.sh", List.of(files));
     }
 }

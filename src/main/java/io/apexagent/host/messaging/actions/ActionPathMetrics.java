@@ -58,6 +58,8 @@ public class ActionPathMetrics {
         this.refusedAsBusy = Counter.builder("apex.actions.calls.refused.busy")
                 .description("plugin calls of requests refused as busy (workers and queue full), then retried")
                 .register(registry);
+        // At 0 from the start, so that an alert on its increase sees the first dead letter too.
+        meters(DEAD_LETTER, UNKNOWN_PLUGIN);
     }
 
     /**

@@ -19,6 +19,7 @@ import io.apexagent.host.plugin.discovery.PluginManifest;
 import io.apexagent.host.plugin.discovery.PluginVersions;
 import io.apexagent.plugin.PluginException;
 import io.apexagent.plugin.PluginExecutionException;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -31,6 +32,7 @@ import io.smallrye.mutiny.Uni;
  * acknowledged by the broker: {@link #handle} completes only then.
  */
 @ApplicationScoped
+@Startup // created at start, not at the first request: its gauge of overdue calls is on /q/metrics at 0 until then
 public class ActionRequestConsumer {
 
     /** Topic of action requests. */
