@@ -52,7 +52,7 @@ class MonitoringRulesIT {
 
     @Test
     void pluginsAreCountedByStateAFailedOneIncluded() {
-        // Its code opens a socket without network_access: the load-time scan refuses it, so it ends FAILED.
+        // Its code would end the host's JVM: the load-time scan refuses it, so it ends FAILED.
         TestPlugins.plugin("mon-refused").action("run").javaSource("monrefused.Refused", """
                 package monrefused;
                 import java.util.Map;
@@ -60,11 +60,8 @@ class MonitoringRulesIT {
                 import io.smallrye.mutiny.Uni;
                 public class Refused extends AbstractPlugin {
                     @Override public Uni<Object> executeAction(String action, Map<String, Object> params) {
-                        try (java.net.Socket s = new java.net.Socket("127.0.0.1", 80)) {
-                            return Uni.createFrom().item(Map.of());
-                        } catch (java.io.IOException e) {
-                            return Uni.createFrom().failure(e);
-                        }
+                        System.exit(3);
+                        return Uni.createFrom().nullItem();
                     }
                 }
                 """).writeTo(TestPluginDirectory.path());
