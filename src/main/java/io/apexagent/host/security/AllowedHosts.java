@@ -1,6 +1,8 @@
 package io.apexagent.host.security;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -9,8 +11,8 @@ import java.util.regex.Pattern;
  * The hosts a plugin's HTTP requests may reach ({@code apex.security.policy."<id>".allowed-hosts}): host names
  * or IP literals, {@code *.example.com} for every sub-domain (not {@code example.com} itself), each with an
  * optional {@code :port} (without one, any port). Names are compared as written in the request's URI, without
- * case and trailing dot, and never resolved: an IP literal matches only an entry naming that IP, and a listed
- * name reaches whatever DNS says it is. Immutable, thread-safe.
+ * case and trailing dot, and never resolved: an IP literal matches only an entry naming that IP (an IPv6 one
+ * however it is written), and a listed name reaches whatever DNS says it is. Immutable, thread-safe.
  */
 public final class AllowedHosts {
 
@@ -30,7 +32,8 @@ public final class AllowedHosts {
     public record Entry(String host, boolean wildcard, int port) {
 
         boolean matches(String requestHost, int requestPort) {
-            boolean hostMatches = wildcard ? requestHost.endsWith("." + host) : requestHost.equals(host);
+            boolean hostMatches = wildcard ? requestHost.endsWith("." + host)
+                    : requestHost.equals(host) || sameIpv6(requestHost, host);
             return hostMatches && (port < 0 || port == requestPort);
         }
 
@@ -94,6 +97,20 @@ public final class AllowedHosts {
             return uri.getPort();
         }
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** @return whether both are IPv6 literals of one address, however written ({@code [::1]}, {@code [0:0::1]}) */
+    private static boolean sameIpv6(String a, String b) {
+        if (!IPV6.matcher(a).matches() || !IPV6.matcher(b).matches()) {
+            return false;
+        }
+        try {
+            // Literals only: InetAddress parses them without a look-up.
+            return InetAddress.getByName(a.substring(1, a.length() - 1))
+                    .equals(InetAddress.getByName(b.substring(1, b.length() - 1)));
+        } catch (UnknownHostException e) {
+            return false; // not an address after all (an unknown zone id, say): only the same text matches
+        }
     }
 
     private static String normalized(String host) {

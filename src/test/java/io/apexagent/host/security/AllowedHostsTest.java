@@ -41,6 +41,9 @@ class AllowedHostsTest {
         assertThat(hosts.permits(URI.create("http://127.0.0.1:8081/"))).isFalse();
         assertThat(hosts.permits(URI.create("http://localhost:8080/"))).as("a name is not its address").isFalse();
         assertThat(hosts.permits(URI.create("http://[::1]:9000/"))).isTrue();
+        assertThat(hosts.permits(URI.create("http://[0:0:0:0:0:0:0:1]:9000/"))).as("[::1] written in full").isTrue();
+        assertThat(hosts.namesExactly(URI.create("http://[0000::0001]/"))).isTrue();
+        assertThat(hosts.permits(URI.create("http://[::2]:9000/"))).isFalse();
         assertThat(hosts.permits(URI.create("http://2130706433:8080/"))).as("127.0.0.1 as an integer").isFalse();
     }
 
