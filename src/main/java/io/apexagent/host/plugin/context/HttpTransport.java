@@ -12,16 +12,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
+import io.apexagent.host.concurrent.DaemonThreads;
 import io.apexagent.host.config.ApexConfig;
 import io.apexagent.host.security.AllowedHosts;
 import io.apexagent.plugin.PluginHttp;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -52,6 +56,12 @@ public final class HttpTransport {
     /** Headers the transport writes itself, refused from a plugin (as the JDK's client refuses them). */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
+
+    /**
+     * Name look-ups block (the JVM's resolver): they get threads of their own, so that a slow DNS server holds neither
+     * the event loops nor the worker pool the rest of the host runs on; at most 16 at once, the others queue.
+     */
+    private static final ExecutorService LOOKUPS = lookupThreads(16);
 
     /** An HTTP token (RFC 9110): methods and header names; anything else could split the request. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -85,7 +95,8 @@ public final class HttpTransport {
 
     /**
      * @return the addresses of a host as written in a URI (a name, an IP literal or a bracketed IPv6 literal),
-     *         looked up on a worker thread since a lookup blocks; fails with {@link UnknownHostException}
+     *         looked up on a thread of the look-ups' own since a look-up blocks; fails with
+     *         {@link UnknownHostException}
      */
     Uni<List<InetAddress>> addressesOf(String host) {
         return Uni.createFrom().<List<InetAddress>>emitter(emitter -> {
@@ -94,7 +105,14 @@ public final class HttpTransport {
             } catch (UnknownHostException e) {
                 emitter.fail(e);
             }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }).runSubscriptionOn(LOOKUPS);
+    }
+
+    private static ExecutorService lookupThreads(int max) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.named("apex-plugin-dns"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**

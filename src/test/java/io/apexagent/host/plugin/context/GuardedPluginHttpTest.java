@@ -42,6 +42,7 @@ class GuardedPluginHttpTest {
 
     private final TestHttpServer server = TestHttpServer.start();
     private final List<String> denials = new CopyOnWriteArrayList<>();
+    private final List<String> lookupThreads = new CopyOnWriteArrayList<>();
     private static final Vertx VERTX = Vertx.vertx();
 
     private final HttpTransport transport = new HttpTransport(VERTX, ApexConfigs.of(Map.of(
@@ -203,6 +204,8 @@ class GuardedPluginHttpTest {
         assertThat(echo.bodyAsString()).isEqualTo("pinned");
         assertThat(echo.header("X-Seen-Host")).contains("svc.test:" + server.port());
         assertThat(server.requests()).containsExactly("POST /echo?q=a%20b");
+        // Look-ups block: on threads of their own, not the event loop's or the shared workers'.
+        assertThat(lookupThreads).singleElement().asString().startsWith("apex-plugin-dns");
     }
 
     @Test
@@ -278,6 +281,7 @@ class GuardedPluginHttpTest {
     private PluginHttp http(Set<Permission> granted, AllowedHosts hosts, boolean internalAllowed,
             Map<String, String> names) {
         return http(granted, hosts, internalAllowed, new HttpTransport(VERTX, transport.limits(), host -> {
+            lookupThreads.add(Thread.currentThread().getName());
             if (host.matches("[0-9.]+|\\[.*]")) {
                 return InetAddress.getAllByName(host);
             }
