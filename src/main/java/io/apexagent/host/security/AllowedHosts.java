@@ -21,6 +21,8 @@ public final class AllowedHosts {
 
     private static final Pattern LABELS = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-f:.%a-z]+]");
+    /** Hex digits, colons and dots with at least one colon: parsed as an address, never looked up as a name. */
+    private static final Pattern IPV6_LITERAL = Pattern.compile("\\[[0-9a-f.]*:[0-9a-f:.]*]");
 
     /**
      * One entry.
@@ -101,7 +103,7 @@ public final class AllowedHosts {
 
     /** @return whether both are IPv6 literals of one address, however written ({@code [::1]}, {@code [0:0::1]}) */
     private static boolean sameIpv6(String a, String b) {
-        if (!IPV6.matcher(a).matches() || !IPV6.matcher(b).matches()) {
+        if (!IPV6_LITERAL.matcher(a).matches() || !IPV6_LITERAL.matcher(b).matches()) {
             return false;
         }
         try {

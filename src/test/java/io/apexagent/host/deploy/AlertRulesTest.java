@@ -52,6 +52,27 @@ class AlertRulesTest {
                 .doesNotContain("sum(rate(");
     }
 
+    @Test
+    void thePodMonitorScrapesTheMetricsPortOfTheDeploymentsPodsAndNothingIsScrapedTwice() {
+        JsonNode monitor = DeployFiles.single("PodMonitor").object().path("spec");
+        JsonNode pod = DeployFiles.single("Deployment").object().path("spec").path("template");
+
+        monitor.path("selector").path("matchLabels").fields().forEachRemaining(label -> assertThat(
+                pod.path("metadata").path("labels").path(label.getKey()).asText()).as("pod label %s", label.getKey())
+                .isEqualTo(label.getValue().asText()));
+        List<String> ports = pod.path("spec").path("containers").findValues("ports").stream()
+                .flatMap(list -> java.util.stream.StreamSupport.stream(list.spliterator(), false))
+                .map(port -> port.path("name").asText()).toList();
+        assertThat(monitor.path("podMetricsEndpoints")).singleElement().satisfies(endpoint -> {
+            assertThat(ports).contains(endpoint.path("port").asText());
+            assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+        });
+        // Annotation-based scraping reads the pods; a Service annotated as well would count every replica twice.
+        assertThat(pod.path("metadata").path("annotations").path("prometheus.io/path").asText()).isEqualTo("/q/metrics");
+        assertThat(DeployFiles.single("Service").object().path("metadata").path("annotations").has("prometheus.io/scrape"))
+                .isFalse();
+    }
+
     /** @return the rules of every PrometheusRule under deploy/kubernetes */
     static List<JsonNode> alertRules() {
         List<JsonNode> rules = new ArrayList<>();

@@ -13,8 +13,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A JDK HTTP server on 127.0.0.1 for tests of the plugins' HTTP client; it records every request it gets.
- * Paths: {@code /hello} (text), {@code /echo} (the request body back, with the {@code Authorization} and
- * {@code Host} headers it saw), {@code /redirect?to=<url>} (302), {@code /bytes?n=<count>&chunked=true|false}.
+ * Paths: {@code /hello} (text), {@code /echo} (the request body back, with the {@code Authorization},
+ * {@code Host}, {@code Content-Length} and {@code User-Agent} headers it saw in {@code X-Seen-*}), {@code /redirect?to=<url>} (302), {@code /bytes?n=<count>&chunked=true|false}.
  * Close it after the test.
  */
 public final class TestHttpServer implements AutoCloseable {
@@ -65,8 +65,10 @@ public final class TestHttpServer implements AutoCloseable {
                 case "/echo" -> {
                     exchange.getResponseHeaders().add("X-Seen-Authorization",
                             String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-                    exchange.getResponseHeaders().add("X-Seen-Host",
-                            String.valueOf(exchange.getRequestHeaders().getFirst("Host")));
+                    for (String seen : new String[] {"Host", "Content-Length", "User-Agent"}) {
+                        exchange.getResponseHeaders().add("X-Seen-" + seen,
+                                String.valueOf(exchange.getRequestHeaders().getFirst(seen)));
+                    }
                     send(exchange, 200, in, false);
                 }
                 case "/redirect" -> {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import io.apexagent.host.security.AllowedHosts;
 import io.apexagent.plugin.PluginHttp;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -36,6 +38,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 
 /**
  * One HTTP exchange for {@code context.http()}, on a Vert.x client shared by every plugin. It connects to the
@@ -59,9 +62,14 @@ public final class HttpTransport {
 
     /**
      * Name look-ups block (the JVM's resolver): they get threads of their own, so that a slow DNS server holds neither
-     * the event loops nor the worker pool the rest of the host runs on; at most 16 at once, the others queue.
+     * the event loops nor the worker pool the rest of the host runs on; at most 16 at once, 1,000 more wait, and a
+     * look-up beyond those fails at once.
      */
-    private static final ExecutorService LOOKUPS = lookupThreads(16);
+    private static final ExecutorService LOOKUPS = lookupThreads(16, 1000);
+    /** Sent when the plugin sets none: some APIs refuse requests without one. */
+    static final String USER_AGENT = "apex-plugin-host";
+    /** Methods whose request carries a body, so that an empty one is announced as such ({@code Content-Length: 0}). */
+    private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH");
 
     /** An HTTP token (RFC 9110): methods and header names; anything else could split the request. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -77,15 +85,26 @@ public final class HttpTransport {
 
     /** @param names resolves host names; the connection goes to the address it gives */
     public HttpTransport(Vertx vertx, ApexConfig.Http limits, NameResolver names) {
+        this(vertx, limits, names, null);
+    }
+
+    /**
+     * @param trust the certificates HTTPS servers are checked against; null: the JVM's (tests bring their own)
+     */
+    HttpTransport(Vertx vertx, ApexConfig.Http limits, NameResolver names, TrustOptions trust) {
         this.limits = limits;
         this.names = names;
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        // The TLS server name (SNI) and the certificate check use the request's host (a name), while the connection
+        // goes to the address given: Vert.x keeps the two apart. No SNI for an IP literal, as RFC 6066 requires.
+        HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis()))
-                // The TLS server name is the URI's host even though the connection goes to an address.
-                .setForceSni(true)
                 .setVerifyHost(true)
                 .setMaxPoolSize(64)
-                .setDecompressionSupported(false));
+                .setDecompressionSupported(false);
+        if (trust != null) {
+            options.setTrustOptions(trust);
+        }
+        this.client = vertx.createHttpClient(options);
     }
 
     /** @return the host's limits */
@@ -99,18 +118,26 @@ public final class HttpTransport {
      *         {@link UnknownHostException}
      */
     Uni<List<InetAddress>> addressesOf(String host) {
-        return Uni.createFrom().<List<InetAddress>>emitter(emitter -> {
+        // Subscribed at once (not with runSubscriptionOn), so that the caller's time limit counts the wait for a thread.
+        return Uni.createFrom().emitter(emitter -> {
             try {
-                emitter.complete(List.of(names.resolve(host)));
-            } catch (UnknownHostException e) {
-                emitter.fail(e);
+                LOOKUPS.execute(() -> {
+                    try {
+                        emitter.complete(List.of(names.resolve(host)));
+                    } catch (UnknownHostException e) {
+                        emitter.fail(e);
+                    }
+                });
+            } catch (RejectedExecutionException full) {
+                emitter.fail(new UnknownHostException(host + " was not looked up: over 1,000 look-ups already wait "
+                        + "for the DNS server"));
             }
-        }).runSubscriptionOn(LOOKUPS);
+        });
     }
 
-    private static ExecutorService lookupThreads(int max) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                DaemonThreads.named("apex-plugin-dns"));
+    private static ExecutorService lookupThreads(int threads, int waiting) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(waiting), DaemonThreads.named("apex-plugin-dns"));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
@@ -135,17 +162,27 @@ public final class HttpTransport {
             }
             AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
             AtomicBoolean settled = new AtomicBoolean();
-            // A caller that gave up (its time limit) closes the exchange instead of leaving it to run.
+            // A caller that gave up (its time limit) closes the exchange instead of leaving it to run; if the
+            // connection is not there yet, the request is dropped as soon as it is (below), never sent.
             emitter.onTermination(() -> {
-                HttpClientRequest open = sent.get();
-                if (!settled.get() && open != null) {
-                    open.reset();
+                if (settled.compareAndSet(false, true)) {
+                    HttpClientRequest open = sent.get();
+                    if (open != null) {
+                        open.reset();
+                    }
                 }
             });
             client.request(options)
                     .compose(open -> {
                         sent.set(open);
+                        if (settled.get()) {
+                            open.reset();
+                            return Future.failedFuture("given up before it was sent");
+                        }
                         byte[] body = request.body();
+                        if (body.length == 0 && WITH_BODY.contains(request.method())) {
+                            open.putHeader("content-length", "0");
+                        }
                         return body.length == 0 ? open.send() : open.send(Buffer.buffer(body));
                     })
                     .onSuccess(response -> read(request, response, maxBytes, tooLarge, emitter, settled))
@@ -161,20 +198,22 @@ public final class HttpTransport {
         if (!TOKEN.matcher(request.method()).matches()) {
             throw new IllegalArgumentException("invalid method \"" + request.method() + "\": an HTTP method is a token");
         }
+        if (request.method().equals("CONNECT")) {
+            throw new IllegalArgumentException("method CONNECT is not allowed: it would open a tunnel, not send a request");
+        }
         URI uri = request.uri();
         int port = AllowedHosts.portOf(uri);
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(request.method()))
                 .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
-                .setHost(host)
+                .setHost(uri.getHost()) // an IPv6 literal keeps its brackets, as the Host header needs them
                 .setPort(port)
                 .setSsl("https".equalsIgnoreCase(uri.getScheme()))
                 .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery())
                 .setFollowRedirects(false)
-                .setIdleTimeout(Math.max(1, timeout.toMillis()));
+                // Later than the caller's own time limit, which thus ends the exchange with its HttpTimeoutException.
+                .setIdleTimeout(Math.max(1, timeout.toMillis()) + 1000);
         request.headers().forEach((name, values) -> {
             if (!TOKEN.matcher(name).matches()) {
                 throw new IllegalArgumentException("invalid header name \"" + name + "\": a header name is a token");
@@ -190,6 +229,9 @@ public final class HttpTransport {
                 options.addHeader(name, value);
             }
         });
+        if (options.getHeaders() == null || !options.getHeaders().contains("user-agent")) {
+            options.addHeader("user-agent", USER_AGENT);
+        }
         return options;
     }
 

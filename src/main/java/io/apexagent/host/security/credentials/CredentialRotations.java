@@ -2,6 +2,8 @@ package io.apexagent.host.security.credentials;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +48,8 @@ public class CredentialRotations {
     private final Function<Message<CredentialRotation>, Uni<Void>> out;
     private final String nodeId;
     private final Duration firstResendPause;
+    /** The newest version told to the plugin here, by plugin id and credential name. */
+    private final Map<String, Integer> newest = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     @Inject
@@ -71,6 +75,7 @@ public class CredentialRotations {
 
     /** Tells the plugin here, then the other replicas; the write does not wait for Kafka. */
     void rotated(String pluginId, String name, int version) {
+        newer(pluginId, name, version);
         plugins.rotated(pluginId, name, version);
         CredentialRotation rotation = new CredentialRotation(pluginId, name, version, nodeId, Instant.now());
         Uni.createFrom().deferred(() -> out.apply(Message.of(rotation).addMetadata(
@@ -90,12 +95,26 @@ public class CredentialRotations {
         return !stopping && EventForwarder.worthSendingAgain(failure);
     }
 
-    /** Rotations written on other replicas. */
+    /**
+     * Rotations written on other replicas. One that is not newer than what the plugin here was told (a notice sent
+     * again after an outage, arriving after a later one) is dropped: the plugin never goes back to an older version.
+     */
     @Incoming(IN)
     public Uni<Void> onRotation(CredentialRotation rotation) {
-        if (rotation != null && !nodeId.equals(rotation.nodeId())) {
+        if (rotation != null && !nodeId.equals(rotation.nodeId())
+                && newer(rotation.pluginId(), rotation.name(), rotation.version())) {
             plugins.rotated(rotation.pluginId(), rotation.name(), rotation.version());
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /** @return whether {@code version} is newer than any told here before; it is then the newest */
+    private boolean newer(String pluginId, String name, int version) {
+        int[] before = {0};
+        newest.compute(pluginId + '\u0000' + name, (key, known) -> {
+            before[0] = known == null ? 0 : known;
+            return Math.max(before[0], version);
+        });
+        return version > before[0];
     }
 }

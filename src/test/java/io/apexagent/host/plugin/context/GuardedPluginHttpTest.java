@@ -209,30 +209,72 @@ class GuardedPluginHttpTest {
     }
 
     @Test
-    void anHttpsServerWithACertificateTheJvmDoesNotTrustGetsNoRequest(@TempDir Path dir) throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=svc.test",
-                "-ext", "SAN=dns:svc.test", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "secret", "-keypass", "secret").redirectErrorStream(true).start();
-        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+    void httpsChecksTheCertificateAgainstTheNameWhileConnectingToTheCheckedAddress(@TempDir Path dir) throws Exception {
+        Path keystore = selfSignedKeystore(dir, "svc.test");
         AtomicInteger served = new AtomicInteger();
         io.vertx.core.http.HttpServer tls = VERTX.createHttpServer(new HttpServerOptions().setSsl(true)
                 .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("secret")))
                 .requestHandler(request -> {
                     served.incrementAndGet();
-                    request.response().end("not for an untrusted peer");
+                    request.response().end("secret page for " + request.getHeader("Host"));
                 });
         int port = tls.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
         try {
-            PluginHttp http = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED,
-                    Map.of("svc.test", "127.0.0.1"));
-            assertThat(failure(http, PluginHttp.Request.get("https://svc.test:" + port + "/")))
+            Map<String, String> names = Map.of("svc.test", "127.0.0.1", "other.test", "127.0.0.1");
+            // The JVM's trust store does not hold the certificate: nothing is sent.
+            PluginHttp jvmTrust = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED, names);
+            assertThat(failure(jvmTrust, PluginHttp.Request.get("https://svc.test:" + port + "/")))
                     .hasStackTraceContaining("unable to find valid certification path");
+            // Trusted: the name the certificate holds passes, another name for the same address does not.
+            PluginHttp trusting = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED,
+                    new HttpTransport(VERTX, transport.limits(), resolver(names),
+                            new PfxOptions().setPath(keystore.toString()).setPassword("secret")));
+            assertThat(failure(trusting, PluginHttp.Request.get("https://other.test:" + port + "/")))
+                    .hasStackTraceContaining("No subject alternative DNS name matching other.test found");
             assertThat(served).hasValue(0);
+            assertThat(send(trusting, PluginHttp.Request.get("https://svc.test:" + port + "/")).bodyAsString())
+                    .isEqualTo("secret page for svc.test:" + port);
+            assertThat(served).hasValue(1);
         } finally {
             tls.close().toCompletionStage().toCompletableFuture().join();
         }
+    }
+
+    @Test
+    void anIpv6LiteralIsSentWithItsBracketsInTheHostHeader() {
+        io.vertx.core.http.HttpServer v6 = VERTX.createHttpServer()
+                .requestHandler(request -> request.response().end("host " + request.getHeader("Host")));
+        int port = v6.listen(0, "::1").toCompletionStage().toCompletableFuture().join().actualPort();
+        try {
+            PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
+            assertThat(send(open, PluginHttp.Request.get("http://[::1]:" + port + "/")).bodyAsString())
+                    .isEqualTo("host [::1]:" + port);
+        } finally {
+            v6.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    @Test
+    void anEmptyPostAnnouncesItsLengthAndEveryRequestHasAUserAgent() {
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
+        PluginHttp.Response empty = send(open, PluginHttp.Request.of("POST", server.url() + "/echo"));
+        assertThat(empty.header("X-Seen-Content-Length")).contains("0");
+        assertThat(empty.header("X-Seen-User-Agent")).contains(HttpTransport.USER_AGENT);
+        PluginHttp.Response own = send(open, PluginHttp.Request.get(server.url() + "/echo")
+                .withHeader("User-Agent", "weather-plugin/2.1"));
+        assertThat(own.header("X-Seen-User-Agent")).contains("weather-plugin/2.1");
+        assertThat(own.header("X-Seen-Content-Length")).contains("null");
+    }
+
+    /** @return a PKCS12 keystore (password "secret") with a self-signed certificate for DNS name {@code name} */
+    private static Path selfSignedKeystore(Path dir, String name) throws Exception {
+        Path keystore = dir.resolve(name + ".p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
+                "-ext", "SAN=dns:" + name, "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", "secret", "-keypass", "secret").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        return keystore;
     }
 
     @Test
@@ -261,6 +303,8 @@ class GuardedPluginHttpTest {
                 .hasMessageContaining("invalid header name \"X A\"");
         assertThat(failure(open, PluginHttp.Request.of("GET /admin HTTP/1.1\r\nX:", server.url() + "/hello")))
                 .hasMessageContaining("an HTTP method is a token");
+        assertThat(failure(open, PluginHttp.Request.of("CONNECT", server.url() + "/")))
+                .hasMessageContaining("method CONNECT is not allowed");
         assertThat(server.requests()).isEmpty();
     }
 
@@ -280,7 +324,12 @@ class GuardedPluginHttpTest {
     /** @param names the addresses of names, comma separated (a name not in it does not resolve) */
     private PluginHttp http(Set<Permission> granted, AllowedHosts hosts, boolean internalAllowed,
             Map<String, String> names) {
-        return http(granted, hosts, internalAllowed, new HttpTransport(VERTX, transport.limits(), host -> {
+        return http(granted, hosts, internalAllowed, new HttpTransport(VERTX, transport.limits(), resolver(names)));
+    }
+
+    /** @param names the addresses of names, comma separated (a name not in it does not resolve) */
+    private HttpTransport.NameResolver resolver(Map<String, String> names) {
+        return host -> {
             lookupThreads.add(Thread.currentThread().getName());
             if (host.matches("[0-9.]+|\\[.*]")) {
                 return InetAddress.getAllByName(host);
@@ -293,7 +342,7 @@ class GuardedPluginHttpTest {
                 addresses.add(InetAddress.getByName(ip));
             }
             return addresses.toArray(InetAddress[]::new);
-        }));
+        };
     }
 
     private PluginHttp http(Set<Permission> granted, AllowedHosts hosts, boolean internalAllowed,

@@ -71,6 +71,21 @@ class CredentialRotationsTest {
         assertThat(toldHere).containsExactly("vault-user/api-key@6");
     }
 
+    @Test
+    void aNoticeNotNewerThanWhatThePluginWasToldIsDropped() {
+        CredentialRotations rotations = rotations(attempt -> null);
+
+        rotations.rotated("vault-user", "api-key", 8);
+        for (int version : new int[] {7, 8, 9, 9}) {
+            rotations.onRotation(new CredentialRotation("vault-user", "api-key", version, "node-b",
+                    java.time.Instant.now()));
+        }
+        rotations.onRotation(new CredentialRotation("vault-user", "db-password", 2, "node-b", java.time.Instant.now()));
+
+        // 7 came late (sent again after an outage), 8 was written here, the second 9 is a duplicate.
+        assertThat(toldHere).containsExactly("vault-user/api-key@8", "vault-user/api-key@9", "vault-user/db-password@2");
+    }
+
     /** @param failureOfAttempt the failure of attempt n (from 1), or null when the broker acknowledges it */
     private CredentialRotations rotations(java.util.function.IntFunction<RuntimeException> failureOfAttempt) {
         return new CredentialRotations((pluginId, name, version) -> toldHere.add(pluginId + "/" + name + "@" + version),
