@@ -239,7 +239,8 @@ public final class HttpTransport {
     private static void read(PluginHttp.Request request, HttpClientResponse response, long maxBytes,
             LongFunction<RuntimeException> tooLarge, UniEmitter<? super PluginHttp.Response> emitter,
             AtomicBoolean settled) {
-        String declared = response.getHeader("content-length");
+        // A HEAD response announces the length of a body it does not carry.
+        String declared = request.method().equals("HEAD") ? null : response.getHeader("content-length");
         if (declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > maxBytes) {
             settled.set(true);
             emitter.fail(tooLarge.apply(Long.parseLong(declared)));

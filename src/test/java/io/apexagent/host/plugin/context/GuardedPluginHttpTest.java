@@ -266,6 +266,22 @@ class GuardedPluginHttpTest {
         assertThat(own.header("X-Seen-Content-Length")).contains("null");
     }
 
+    @Test
+    void aHeadResponseAnnouncingALargeBodyIsNotRefusedAsTooLarge() {
+        io.vertx.core.http.HttpServer large = VERTX.createHttpServer().requestHandler(request -> request.response()
+                .putHeader("Content-Length", "5000000").end());
+        int port = large.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
+        try {
+            PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
+            PluginHttp.Response head = send(open, PluginHttp.Request.of("HEAD", "http://127.0.0.1:" + port + "/"));
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("content-length")).contains("5000000");
+            assertThat(head.body()).isEmpty();
+        } finally {
+            large.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
     /** @return a PKCS12 keystore (password "secret") with a self-signed certificate for DNS name {@code name} */
     private static Path selfSignedKeystore(Path dir, String name) throws Exception {
         Path keystore = dir.resolve(name + ".p12");
