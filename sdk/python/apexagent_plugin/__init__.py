@@ -248,9 +248,11 @@ class Context:
 
     def http(self, method, uri, headers=None, body=None, timeout=None, max_body_bytes=0, follow_redirects=True):
         """Sends an HTTP(S) request through the host and returns ``{"status", "headers", "body", "uri"}``
-        (``body`` as bytes, ``uri`` after redirects). The host checks network_access and the allowed hosts of
-        every hop before it connects; ``timeout`` is in seconds; a body over the limit raises ``ServiceError``
-        with ``error_type`` ``resource_limit``."""
+        (``body`` as bytes, ``uri`` after redirects, header names in lower case). The host checks
+        network_access, the allowed hosts and, unless the operator allows them, internal addresses (loopback,
+        private, link-local) of every hop before it connects; a refusal raises ``PluginSecurityError``.
+        ``timeout`` is in seconds; a body over the limit raises ``ServiceError`` with ``error_type``
+        ``resource_limit``."""
         if isinstance(body, str):
             body = body.encode("utf-8")
         args = {"method": method, "uri": uri, "headers": headers or {}, "followRedirects": follow_redirects,
