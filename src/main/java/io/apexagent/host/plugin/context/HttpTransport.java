@@ -28,14 +28,16 @@ import io.apexagent.host.security.AllowedHosts;
 import io.apexagent.plugin.PluginHttp;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.core.Future;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
@@ -44,7 +46,8 @@ import io.vertx.core.net.TrustOptions;
  * One HTTP exchange for {@code context.http()}, on a Vert.x client shared by every plugin. It connects to the
  * address its caller checked, never to what a second look-up of the name might give (so a name cannot be
  * re-pointed at an internal address between the check and the connection), while the {@code Host} header, TLS
- * server name and certificate check still use the name. It follows no redirect (the caller checks each hop
+ * server name and certificate check still use the name. HTTPS speaks HTTP/2 where the server offers it (ALPN), plain
+ * HTTP speaks HTTP/1.1. It follows no redirect (the caller checks each hop
  * first), uses no proxy, keeps no cookies and sends no credentials of its own, so nothing one plugin does is
  * replayed for another. Checks nothing: callers do. Thread-safe.
  */
@@ -70,11 +73,16 @@ public final class HttpTransport {
     static final String USER_AGENT = "apex-plugin-host";
     /** Methods whose request carries a body, so that an empty one is announced as such ({@code Content-Length: 0}). */
     private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH");
+    /** Methods a client may send again when the connection closed under them (RFC 9110, 9.2.2). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     /** An HTTP token (RFC 9110): methods and header names; anything else could split the request. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
-    private final HttpClient client;
+    private final Vertx vertx;
+    private final HttpClient plain;
+    /** HTTPS: HTTP/2 when the server offers it (ALPN), else HTTP/1.1. */
+    private final HttpClient tls;
     private final ApexConfig.Http limits;
     private final NameResolver names;
 
@@ -92,6 +100,7 @@ public final class HttpTransport {
      * @param trust the certificates HTTPS servers are checked against; null: the JVM's (tests bring their own)
      */
     HttpTransport(Vertx vertx, ApexConfig.Http limits, NameResolver names, TrustOptions trust) {
+        this.vertx = vertx;
         this.limits = limits;
         this.names = names;
         // The TLS server name (SNI) and the certificate check use the request's host (a name), while the connection
@@ -104,7 +113,9 @@ public final class HttpTransport {
         if (trust != null) {
             options.setTrustOptions(trust);
         }
-        this.client = vertx.createHttpClient(options);
+        this.plain = vertx.createHttpClient(options);
+        this.tls = vertx.createHttpClient(new HttpClientOptions(options).setProtocolVersion(HttpVersion.HTTP_2)
+                .setUseAlpn(true).setHttp2MaxPoolSize(8));
     }
 
     /** @return the host's limits */
@@ -152,6 +163,25 @@ public final class HttpTransport {
      */
     Uni<PluginHttp.Response> exchange(PluginHttp.Request request, InetAddress address, Duration timeout,
             long maxBytes, LongFunction<RuntimeException> tooLarge) {
+        Uni<PluginHttp.Response> once = exchangeOnce(request, address, timeout, maxBytes, tooLarge);
+        // A kept-alive connection the server (or an earlier reset) closed as it was taken from the pool: an
+        // idempotent request is sent once more on a new one (RFC 9110, 9.2.2), as browsers and the JDK client do.
+        return IDEMPOTENT.contains(request.method())
+                ? once.onFailure(HttpTransport::closedConnection).retry().atMost(1)
+                : once;
+    }
+
+    private static boolean closedConnection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Uni<PluginHttp.Response> exchangeOnce(PluginHttp.Request request, InetAddress address, Duration timeout,
+            long maxBytes, LongFunction<RuntimeException> tooLarge) {
         return Uni.createFrom().emitter(emitter -> {
             RequestOptions options;
             try {
@@ -172,26 +202,42 @@ public final class HttpTransport {
                     }
                 }
             });
-            client.request(options)
-                    .compose(open -> {
+            // One Vert.x context for the whole exchange, entered before the first call: every future completes
+            // and every response chunk arrives on its thread, in order. The body handlers are thus in place before
+            // the first chunk; from a plain thread, a listener could run after chunks that found no handler yet.
+            Context context = vertx.getOrCreateContext();
+            context.runOnContext(entered -> (Boolean.TRUE.equals(options.isSsl()) ? tls : plain).request(options)
+                    .onComplete(opened -> {
+                        if (opened.failed()) {
+                            failNetwork(request, address, opened.cause(), emitter, settled);
+                            return;
+                        }
+                        HttpClientRequest open = opened.result();
                         sent.set(open);
                         if (settled.get()) {
-                            open.reset();
-                            return Future.failedFuture("given up before it was sent");
+                            open.reset(); // given up before it was sent: never sent
+                            return;
                         }
                         byte[] body = request.body();
                         if (body.length == 0 && WITH_BODY.contains(request.method())) {
                             open.putHeader("content-length", "0");
                         }
-                        return body.length == 0 ? open.send() : open.send(Buffer.buffer(body));
-                    })
-                    .onSuccess(response -> read(request, response, maxBytes, tooLarge, emitter, settled))
-                    .onFailure(failure -> {
-                        if (settled.compareAndSet(false, true)) {
-                            emitter.fail(networkFailure(request, address, failure));
-                        }
-                    });
+                        (body.length == 0 ? open.send() : open.send(Buffer.buffer(body))).onComplete(answered -> {
+                            if (answered.succeeded()) {
+                                read(request, answered.result(), maxBytes, tooLarge, emitter, settled);
+                            } else {
+                                failNetwork(request, address, answered.cause(), emitter, settled);
+                            }
+                        });
+                    }));
         });
+    }
+
+    private static void failNetwork(PluginHttp.Request request, InetAddress address, Throwable failure,
+            UniEmitter<? super PluginHttp.Response> emitter, AtomicBoolean settled) {
+        if (settled.compareAndSet(false, true)) {
+            emitter.fail(networkFailure(request, address, failure));
+        }
     }
 
     private static RequestOptions options(PluginHttp.Request request, InetAddress address, Duration timeout) {

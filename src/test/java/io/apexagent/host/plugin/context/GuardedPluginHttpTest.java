@@ -132,6 +132,23 @@ class GuardedPluginHttpTest {
     }
 
     @Test
+    void manyBodiesAtOnceArriveWhole() {
+        PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
+        // Sent from plain threads, as plugins do: no chunk may reach the response before its handlers are set.
+        List<io.smallrye.mutiny.Uni<PluginHttp.Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            calls.add(open.send(PluginHttp.Request.get(server.url() + "/bytes?n=" + (60_000 + i)
+                    + (i % 2 == 0 ? "&chunked=true" : ""))));
+        }
+        List<Integer> sizes = io.smallrye.mutiny.Uni.join().all(calls).andFailFast()
+                .map(responses -> responses.stream().map(r -> r.body().length).toList())
+                .await().atMost(Duration.ofSeconds(30));
+        for (int i = 0; i < 100; i++) {
+            assertThat(sizes.get(i)).as("body of request %d", i).isEqualTo(60_000 + i);
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitFailsNamingTheLimit() {
         PluginHttp open = http(Set.of(Permission.NETWORK_ACCESS), AllowedHosts.ANY, INTERNAL_ALLOWED);
         assertThat(send(open, PluginHttp.Request.get(server.url() + "/bytes?n=100000")).body()).hasSize(100000);
@@ -212,11 +229,11 @@ class GuardedPluginHttpTest {
     void httpsChecksTheCertificateAgainstTheNameWhileConnectingToTheCheckedAddress(@TempDir Path dir) throws Exception {
         Path keystore = selfSignedKeystore(dir, "svc.test");
         AtomicInteger served = new AtomicInteger();
-        io.vertx.core.http.HttpServer tls = VERTX.createHttpServer(new HttpServerOptions().setSsl(true)
+        io.vertx.core.http.HttpServer tls = VERTX.createHttpServer(new HttpServerOptions().setSsl(true).setUseAlpn(true)
                 .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("secret")))
                 .requestHandler(request -> {
                     served.incrementAndGet();
-                    request.response().end("secret page for " + request.getHeader("Host"));
+                    request.response().end("secret page for " + request.authority() + " over " + request.version());
                 });
         int port = tls.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
         try {
@@ -233,7 +250,7 @@ class GuardedPluginHttpTest {
                     .hasStackTraceContaining("No subject alternative DNS name matching other.test found");
             assertThat(served).hasValue(0);
             assertThat(send(trusting, PluginHttp.Request.get("https://svc.test:" + port + "/")).bodyAsString())
-                    .isEqualTo("secret page for svc.test:" + port);
+                    .isEqualTo("secret page for svc.test:" + port + " over HTTP_2");
             assertThat(served).hasValue(1);
         } finally {
             tls.close().toCompletionStage().toCompletableFuture().join();
