@@ -1,8 +1,6 @@
 package io.apexagent.host.plugin;
 
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,20 +25,11 @@ public class PluginMetrics {
     /** After the plugin manager's start (priority 50), so that the first scrape counts the loaded plugins. */
     void register(@Observes @Priority(60) StartupEvent event, PluginManager plugins, MeterRegistry registry) {
         for (PluginState state : PluginState.values()) {
-            Gauge.builder(PLUGINS, () -> countsOf(plugins).get(state))
+            Gauge.builder(PLUGINS, () -> plugins.list().stream().filter(plugin -> plugin.state() == state).count())
                     .description("plugins of this replica in the state")
                     .tag("state", state.name().toLowerCase(Locale.ROOT))
                     .strongReference(true)
                     .register(registry);
         }
-    }
-
-    static Map<PluginState, Integer> countsOf(PluginManager plugins) {
-        Map<PluginState, Integer> counts = new EnumMap<>(PluginState.class);
-        for (PluginState state : PluginState.values()) {
-            counts.put(state, 0);
-        }
-        plugins.list().forEach(plugin -> counts.merge(plugin.state(), 1, Integer::sum));
-        return counts;
     }
 }

@@ -286,10 +286,11 @@ public final class HttpTransport {
             LongFunction<RuntimeException> tooLarge, UniEmitter<? super PluginHttp.Response> emitter,
             AtomicBoolean settled) {
         // A HEAD response announces the length of a body it does not carry.
-        String declared = request.method().equals("HEAD") ? null : response.getHeader("content-length");
-        if (declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > maxBytes) {
+        String length = request.method().equals("HEAD") ? null : response.getHeader("content-length");
+        long declared = length != null && length.matches("[0-9]{1,18}") ? Long.parseLong(length) : -1;
+        if (declared > maxBytes) {
             settled.set(true);
-            emitter.fail(tooLarge.apply(Long.parseLong(declared)));
+            emitter.fail(tooLarge.apply(declared));
             response.exceptionHandler(resetHere -> { }); // the reset below is ours: nothing to report
             response.request().reset();
             return;
